@@ -1,0 +1,102 @@
+// argv -> what the user asked for. The flags come from the options table; only the control flags
+// (--yes, --dry-run, ...) are listed here.
+import { parseArgs } from 'node:util';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../options.js';
+import { UsageError, type RawOptions } from '../validate.js';
+
+export const CONTROL_FLAGS = {
+  yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },
+  overwrite: { short: undefined, describe: "replace the demo's files in a non-empty target directory" },
+  'dry-run': { short: undefined, describe: 'print the files it would write and what will happen; write nothing' },
+  json: { short: undefined, describe: 'with --dry-run (or after writing): print one JSON document' },
+  help: { short: 'h', describe: 'show this help' },
+  version: { short: 'v', describe: 'print the version' },
+} as const;
+
+export interface Request {
+  dir: string | undefined;
+  raw: RawOptions;
+  yes: boolean;
+  overwrite: boolean;
+  dryRun: boolean;
+  json: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row[j]!;
+      row[j] = next;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function allFlags(): string[] {
+  return [...OPTION_KEYS.map(flagOf), ...Object.keys(CONTROL_FLAGS).map((f) => `--${f}`)];
+}
+
+function unknownFlag(flag: string): UsageError {
+  const name = flag.split('=')[0]!;
+  const near = allFlags()
+    .map((f) => [f, distance(name, f)] as const)
+    .sort((a, b) => a[1] - b[1])[0];
+  const hint = near && near[1] <= 3 ? ` Did you mean ${near[0]}?` : '';
+  return new UsageError(`Unknown flag ${name}.${hint} Run create-crash-demo --help for every flag.`);
+}
+
+export function parseRequest(argv: string[]): Request {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const byFlag = new Map<string, OptionKey>();
+  for (const key of OPTION_KEYS) {
+    const flag = flagOf(key).slice(2);
+    byFlag.set(flag, key);
+    options[flag] = { type: OPTIONS[key].kind === 'boolean' ? 'boolean' : 'string' };
+  }
+  for (const [flag, spec] of Object.entries(CONTROL_FLAGS)) {
+    options[flag] = spec.short ? { type: 'boolean', short: spec.short } : { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(flag);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const key = byFlag.get(flag.replace(/^--?/, '').split(/[ =]/)[0]!);
+      const spec = key ? OPTIONS[key] : undefined;
+      const valid = spec?.kind === 'choice' ? `: one of ${Object.keys(spec.choices).join(', ')}` : '';
+      if (spec?.kind === 'boolean') throw new UsageError(`${flag} is a switch and takes no value: write ${flag} alone.`);
+      const negative = spec && spec.kind !== 'choice' ? ` (a value starting with '-' goes after '=': ${flag}=-1)` : '';
+      throw new UsageError(`${flag} needs a value${valid}${negative}.`);
+    }
+    throw new UsageError(e.message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(
+      `One target directory, please: got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}. Quote a path with spaces.`,
+    );
+  }
+  const raw: RawOptions = {};
+  for (const [flag, key] of byFlag) {
+    if (values[flag] !== undefined) raw[key] = values[flag];
+  }
+  return {
+    dir: parsed.positionals[0],
+    raw,
+    yes: values['yes'] === true,
+    overwrite: values['overwrite'] === true,
+    dryRun: values['dry-run'] === true,
+    json: values['json'] === true,
+    help: values['help'] === true,
+    version: values['version'] === true,
+  };
+}

@@ -1,0 +1,200 @@
+// The outcome model: a pure function of the options that says, before anything runs, what the
+// container and Kubernetes will do when the crash fires. Every branch follows shared/FACTS.md and
+// is proven against real runs (PID-namespace and container tests).
+import type { Options, Pid1, Runtime } from './options.js';
+import { HALT_CODE, pid1Comm } from './layout.js';
+
+export type TerminatedReason = 'Error' | 'Completed' | 'OOMKilled';
+export type PodStatus = 'CrashLoopBackOff' | 'Running';
+
+export interface Behaviour {
+  /** Does PID 1 exit (and so the container) when the crash fires? */
+  containerExits: boolean;
+  /** The container's exit code, when it exits. */
+  exitCode: number | null;
+  /** The terminated reason the runtime reports (kubectl's "Last State" reason). */
+  reason: TerminatedReason | null;
+  /** The STATUS `kubectl get pods` settles on once the crash has fired repeatedly. */
+  podStatus: PodStatus;
+  /** Why, in plain words. */
+  why: string;
+}
+
+export interface Outcome extends Behaviour {
+  /** Where this prediction holds. */
+  where: string;
+  /** One sentence for a slide. */
+  headline: string;
+  /** What /proc/1/comm says inside the container. */
+  pid1: string;
+  /** The STATUS values `kubectl get pods` cycles through. */
+  statusCycle: string[];
+  /** What makes the crash fire again after a restart. */
+  repeats: string;
+  /** Environments where the same demo behaves differently (today only `oom`). */
+  elsewhere: Array<Behaviour & { where: string }>;
+}
+
+const KUBERNETES = 'Kubernetes (any version; for oom: cgroup v2 nodes, Kubernetes 1.28+)';
+
+function supervisorName(runtime: Runtime): string {
+  return runtime === 'python' ? 'gunicorn' : 'the node:cluster primary';
+}
+
+function pid1Phrase(runtime: Runtime, pid1: Pid1): string {
+  switch (pid1) {
+    case 'exec':
+      return `${supervisorName(runtime)} is PID 1 itself (exec-form ENTRYPOINT)`;
+    case 'shell':
+      return `PID 1 is /bin/sh running app/start.sh, and ${supervisorName(runtime)} is its child (no \`exec\`)`;
+    case 'tini':
+      return `PID 1 is tini, and ${supervisorName(runtime)} is its child`;
+  }
+}
+
+const runs = (why: string): Behaviour => ({
+  containerExits: false,
+  exitCode: null,
+  reason: null,
+  podStatus: 'Running',
+  why,
+});
+
+const exits = (exitCode: number, reason: TerminatedReason, why: string): Behaviour => ({
+  containerExits: true,
+  exitCode,
+  reason,
+  podStatus: 'CrashLoopBackOff',
+  why,
+});
+
+function exitWorker(o: Options): Behaviour {
+  const replaces =
+    o.runtime === 'python'
+      ? 'gunicorn\'s arbiter reaps it and boots a new worker'
+      : 'the primary re-forks it in its cluster.on(\'exit\') handler';
+  return runs(
+    `The worker exits with code 1; ${replaces}. ${pid1Phrase(o.runtime, o.pid1)}, and nothing ` +
+      'ends PID 1, so the container keeps running and RESTARTS stays 0: the app "refuses to crash" ' +
+      'because the supervisor does exactly its job.',
+  );
+}
+
+function killParent(o: Options): Behaviour {
+  const sup = supervisorName(o.runtime);
+  if (o.pid1 === 'exec') {
+    return runs(
+      `The worker sends SIGKILL to its parent, ${sup}. But ${sup} is PID 1 of the container's PID ` +
+        'namespace, and from inside the namespace the kernel delivers to PID 1 only the signals it ' +
+        'has a handler for. SIGKILL cannot have one, so the kernel silently drops it: nothing dies, ' +
+        'the container keeps running and RESTARTS stays 0. Put tini or a shell in front ' +
+        '(--pid1 tini or --pid1 shell) and the same SIGKILL lands.',
+    );
+  }
+  const end =
+    o.pid1 === 'shell'
+      ? 'The shell\'s wait returns 128+9 = 137 and app/start.sh exits with it'
+      : 'tini exits with its child\'s status, 128+9 = 137';
+  return exits(
+    137,
+    'Error',
+    `The worker sends SIGKILL to its parent, ${sup}. ${pid1Phrase(o.runtime, o.pid1)}, so ${sup} is ` +
+      `not PID 1 and the signal lands: ${sup} dies at once. ${end}; PID 1 is gone, so the container ` +
+      'exits 137 and Kubernetes restarts it with a growing back-off. 137 here is a SIGKILL from the ' +
+      'worker, not an out-of-memory kill: the reason is Error, not OOMKilled.',
+  );
+}
+
+function haltSupervisor(o: Options): Behaviour {
+  const halt =
+    o.runtime === 'python'
+      ? `The worker exits with code ${HALT_CODE}, gunicorn's APP_LOAD_ERROR. The arbiter does not ` +
+        `replace such a worker: it logs "Reason: App failed to load." and halts with exit status ${HALT_CODE}.`
+      : `The worker exits with code ${HALT_CODE}; the primary treats that code as "halt", stops the ` +
+        `other workers and exits ${HALT_CODE} itself.`;
+  const pass =
+    o.pid1 === 'exec'
+      ? 'The supervisor is PID 1, so its exit is the container\'s'
+      : o.pid1 === 'shell'
+        ? 'app/start.sh passes the supervisor\'s status on when it exits'
+        : 'tini exits with its child\'s status';
+  return exits(
+    HALT_CODE,
+    'Error',
+    `${halt} ${pass}: the container exits ${HALT_CODE} whoever is PID 1, and Kubernetes restarts it ` +
+      'with a growing back-off.',
+  );
+}
+
+function oomOnCgroupV2(): Behaviour {
+  return exits(
+    137,
+    'OOMKilled',
+    'The worker allocates memory until the container reaches its memory limit. On cgroup v2 nodes ' +
+      'Kubernetes 1.28+ sets memory.oom.group=1, so the kernel\'s OOM killer takes down every ' +
+      'process in the container, PID 1 included, even though the supervisor would have replaced ' +
+      'the worker: exit 137, reason OOMKilled.',
+  );
+}
+
+function oomSingleProcess(o: Options): Behaviour {
+  return runs(
+    'The worker allocates memory until the container reaches its memory limit. Without ' +
+      'memory.oom.group the kernel\'s OOM killer kills only the biggest process, the worker; ' +
+      `${supervisorName(o.runtime)} replaces it and the container keeps running.`,
+  );
+}
+
+function repeats(o: Options): string {
+  switch (o.trigger) {
+    case 'http':
+      return 'each POST /crash (npm run crash) fires it once';
+    case 'random':
+      return `by itself: every request, probes included, fires it with probability ${o.probability}`;
+    case 'timer':
+      return `by itself: ${o.after} s after each worker boots`;
+    case 'startup':
+      return 'by itself: right after each start of the container';
+  }
+}
+
+function headline(o: Options, b: Behaviour): string {
+  if (!b.containerExits) {
+    return o.crash === 'kill-parent'
+      ? 'The app refuses to crash: the kernel drops the SIGKILL sent to PID 1, and the pod stays Running.'
+      : 'The app refuses to crash: the supervisor replaces the worker, and the pod stays Running.';
+  }
+  return `The container exits ${b.exitCode} (${b.reason}) and the pod goes into CrashLoopBackOff.`;
+}
+
+export function predictOutcome(o: Options): Outcome {
+  let b: Behaviour;
+  const elsewhere: Outcome['elsewhere'] = [];
+  switch (o.crash) {
+    case 'exit-worker':
+      b = exitWorker(o);
+      break;
+    case 'kill-parent':
+      b = killParent(o);
+      break;
+    case 'halt-supervisor':
+      b = haltSupervisor(o);
+      break;
+    case 'oom':
+      b = oomOnCgroupV2();
+      elsewhere.push({
+        where: 'cgroup v1 nodes, Kubernetes before 1.28, and plain Docker or Podman',
+        ...oomSingleProcess(o),
+      });
+      break;
+  }
+  return {
+    ...b,
+    where: KUBERNETES,
+    headline: headline(o, b),
+    pid1: pid1Comm(o.runtime, o.pid1),
+    statusCycle: b.containerExits ? ['Running', b.reason ?? 'Error', 'CrashLoopBackOff'] : ['Running'],
+    repeats: repeats(o),
+    elsewhere,
+  };
+}

@@ -1,0 +1,139 @@
+// Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ejs from 'ejs';
+import { packageRoot, planFiles } from './files.js';
+import { startCommand } from './layout.js';
+import type { Options, Runtime } from './options.js';
+import { predictOutcome, type Outcome } from './outcome.js';
+import { UsageError } from './validate.js';
+import { pinnedVersion } from './versions.js';
+
+/** The default base images: tagged official slim images, never `latest`. */
+export const BASE_IMAGES: Record<Runtime, string> = {
+  python: 'python:3.13-slim',
+  node: 'node:24-slim',
+};
+
+/** The generated project's own version, which is also its image tag. */
+export const DEMO_VERSION = '0.1.0';
+
+export type DemoFiles = Map<string, string | Buffer>;
+
+/** What crash-demo.json holds: the resolved options, the start command and the prediction. */
+export interface SavedDemo {
+  generator: { name: 'create-crash-demo'; version: string };
+  options: Options;
+  start: string[];
+  outcome: Outcome;
+}
+
+export function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Everything a template may use. */
+export function templateData(o: Options) {
+  const scripts = planFiles(o).flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f.dest)?.[1] ?? []);
+  return {
+    /** The zx scripts this demo has (scripts/<name>.mjs), for package.json and the README. */
+    scripts,
+    pinned: pinnedVersion,
+    o,
+    outcome: predictOutcome(o),
+    start: startCommand(o.runtime, o.pid1),
+    image: { repository: o.name, tag: DEMO_VERSION, ref: `${o.name}:${DEMO_VERSION}` },
+    baseImage: BASE_IMAGES[o.runtime],
+    version: ownVersion(),
+    json: (value: unknown) => JSON.stringify(value),
+  };
+}
+
+export function savedDemo(o: Options): SavedDemo {
+  const data = templateData(o);
+  return {
+    generator: { name: 'create-crash-demo', version: data.version },
+    options: o,
+    start: data.start,
+    outcome: data.outcome,
+  };
+}
+
+/** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
+export function renderDemo(o: Options): DemoFiles {
+  const data = templateData(o);
+  const files: DemoFiles = new Map();
+  for (const t of planFiles(o)) {
+    files.set(
+      t.dest,
+      t.ejs ? ejs.render(readFileSync(t.source, 'utf8'), data, { filename: t.source }) : readFileSync(t.source),
+    );
+  }
+  files.set('crash-demo.json', JSON.stringify(savedDemo(o), null, 2) + '\n');
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export interface TargetState {
+  dir: string;
+  exists: boolean;
+  /** Exists and holds nothing but maybe a .git folder. */
+  empty: boolean;
+  /** Files of the demo that already exist there and would be replaced. */
+  conflicts: string[];
+}
+
+export function inspectTarget(dir: string, files: DemoFiles): TargetState {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) return { dir: abs, exists: false, empty: true, conflicts: [] };
+  if (!statSync(abs).isDirectory()) {
+    throw new UsageError(`${dir} exists and is not a directory: choose another target directory.`);
+  }
+  const entries = readdirSync(abs).filter((e) => e !== '.git');
+  const conflicts = [...files.keys()].filter((p) => existsSync(join(abs, p)));
+  return { dir: abs, exists: true, empty: entries.length === 0, conflicts };
+}
+
+function modeOf(path: string): number {
+  return path.endsWith('.sh') ? 0o755 : 0o644;
+}
+
+function writeTree(root: string, files: DemoFiles): void {
+  for (const [path, contents] of files) {
+    const target = join(root, path);
+    mkdirSync(dirname(target), { recursive: true });
+    // Write beside, then rename: a crash mid-write never leaves a half-written file.
+    const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, contents, { mode: modeOf(path) });
+    renameSync(tmp, target);
+  }
+}
+
+/**
+ * Writes a rendered demo. A new directory appears whole or not at all (written aside, then renamed).
+ * An existing non-empty directory is refused unless `overwrite` (which replaces the demo's own
+ * files and leaves every other file alone).
+ */
+export function writeDemo(dir: string, files: DemoFiles, { overwrite = false } = {}): TargetState {
+  const state = inspectTarget(dir, files);
+  if (!state.exists) {
+    const staging = join(dirname(state.dir), `.${randomBytes(6).toString('hex')}.crash-demo.tmp`);
+    mkdirSync(dirname(state.dir), { recursive: true });
+    try {
+      writeTree(staging, files);
+      renameSync(staging, state.dir);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    return state;
+  }
+  if (!state.empty && !overwrite) {
+    throw new UsageError(
+      `${dir} is not empty: choose an empty or new directory, or pass --overwrite to replace the demo's files in it` +
+        (state.conflicts.length ? ` (${state.conflicts.length} of them exist there).` : ' (other files stay).'),
+    );
+  }
+  writeTree(state.dir, files);
+  return state;
+}

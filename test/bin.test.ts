@@ -1,0 +1,191 @@
+// The bin, spawned as a user would run it: no terminal, real files, real exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OPTIONS, OPTION_KEYS, flagOf, predictOutcome, resolveOptions } from '../src/index.js';
+import { runBin } from './support/bin.js';
+import { listTree, tempDir } from './support/tree.js';
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+test('--help lists every flag with its choices and its default', () => {
+  const r = runBin(['--help'], tempDir());
+  assert.equal(r.code, 0);
+  for (const key of OPTION_KEYS) {
+    const spec = OPTIONS[key];
+    assert.match(r.stdout, new RegExp(`^  ${flagOf(key)}\\b`, 'm'), `${flagOf(key)} is listed`);
+    if (spec.kind === 'choice') for (const c of Object.keys(spec.choices)) assert.match(r.stdout, new RegExp(`^ +${c} +\\S`, 'm'));
+    if (spec.default !== null && spec.kind !== 'boolean') assert.ok(r.stdout.includes(`(default: ${spec.default})`), `default of ${key}`);
+  }
+  for (const flag of ['--yes', '--overwrite', '--dry-run', '--json', '--help', '--version']) assert.ok(r.stdout.includes(flag));
+});
+
+test('--version prints the package version', () => {
+  const r = runBin(['--version'], tempDir());
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), readJson(new URL('../package.json', import.meta.url).pathname).version);
+});
+
+test('without a terminal and without flags it asks nothing and scaffolds ./crash-demo with the defaults', () => {
+  const cwd = tempDir();
+  const r = runBin([], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = readJson(join(cwd, 'crash-demo', 'crash-demo.json'));
+  assert.deepEqual(saved.options, {
+    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', trigger: 'http', probability: 0.06,
+    after: 30, workers: 2, workload: 'deployment', namespace: 'crash-demo', port: 8080, cluster: 'auto', fastBackoff: false,
+  });
+  assert.match(r.stdout, /What will happen/);
+  assert.match(r.stdout, /exits 137/);
+});
+
+test('flags decide every answer: node, kill-parent, exec is predicted to refuse to crash', () => {
+  const cwd = tempDir();
+  const r = runBin(['my-demo', '--runtime', 'node', '--crash', 'kill-parent', '--pid1', 'exec', '--yes'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = readJson(join(cwd, 'my-demo', 'crash-demo.json'));
+  assert.equal(saved.options.name, 'my-demo');
+  assert.equal(saved.options.runtime, 'node');
+  assert.equal(saved.outcome.containerExits, false);
+  assert.equal(saved.outcome.podStatus, 'Running');
+  assert.deepEqual(saved.start, ['node', 'app/server.mjs']);
+  assert.match(r.stdout, /refuses to crash/);
+  assert.match(r.stdout, /^  cd my-demo$/m);
+});
+
+test('--dry-run writes nothing and lists exactly the files a real run writes', () => {
+  const cwd = tempDir();
+  const args = ['demo', '--runtime', 'python', '--pid1', 'shell', '--workload', 'statefulset', '--fast-backoff'];
+  const dry = runBin([...args, '--dry-run'], cwd);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual(listTree(cwd), []);
+  const listed = [...dry.stdout.matchAll(/^  create +(\S+)$/gm)].map((m) => m[1]);
+  const real = runBin(args, cwd);
+  assert.equal(real.code, 0, real.stderr);
+  assert.deepEqual(listed, listTree(join(cwd, 'demo')));
+});
+
+test('--dry-run --json prints one JSON document: options, outcome and every file with its size', () => {
+  const cwd = tempDir();
+  const args = ['j', '--runtime', 'node', '--crash', 'halt-supervisor', '--trigger', 'timer', '--after', '5'];
+  const dry = runBin([...args, '--dry-run', '--json'], cwd);
+  assert.equal(dry.code, 0, dry.stderr);
+  const doc = JSON.parse(dry.stdout);
+  assert.deepEqual(listTree(cwd), []);
+  assert.equal(doc.dryRun, true);
+  assert.equal(doc.options.after, 5);
+  assert.equal(doc.outcome.exitCode, 4);
+  assert.equal(runBin(args, cwd).code, 0);
+  const tree = listTree(join(cwd, 'j'));
+  assert.deepEqual(doc.files.map((f: { path: string }) => f.path), tree);
+  for (const f of doc.files) {
+    assert.equal(f.action, 'create');
+    assert.equal(f.bytes, readFileSync(join(cwd, 'j', f.path)).length, f.path);
+  }
+  assert.deepEqual(doc.outcome, readJson(join(cwd, 'j', 'crash-demo.json')).outcome);
+});
+
+// Each bad input: exit 1, one line naming the value and what to do, and nothing written at all.
+const BAD: Array<[string, string[], RegExp]> = [
+  ['an unknown runtime', ['--runtime', 'ruby'], /--runtime "ruby" is not a valid choice: use one of python, node\./],
+  ['an unknown crash mode', ['--crash', 'boom'], /--crash "boom" .*exit-worker, kill-parent, halt-supervisor, oom/],
+  ['an unknown PID 1 layout', ['--pid1', 'systemd'], /--pid1 "systemd" .*exec, shell, tini/],
+  ['an unknown trigger', ['--trigger', 'cron'], /--trigger "cron" .*http, random, timer, startup/],
+  ['an unknown workload', ['--workload', 'job'], /--workload "job" .*deployment, statefulset/],
+  ['an unknown cluster', ['--cluster', 'eks'], /--cluster "eks" .*auto, kind, minikube, k3d, docker-desktop/],
+  ['a name with capitals and underscores', ['--name', 'My_App'], /--name "My_App" is not a valid Kubernetes name.*try --name my-app\./],
+  ['a name starting with a digit', ['--name', '1app'], /--name "1app" .*starting with a letter.*try --name app\./],
+  ['a namespace that is not a DNS-1123 label', ['--namespace', 'Team.NS'], /--namespace "Team\.NS" is not a valid Kubernetes name/],
+  ['a privileged port', ['--port', '80'], /--port "80" is out of range: give a whole number from 1024 to 65535\./],
+  ['a port above 65535', ['--port', '70000'], /--port "70000" is out of range/],
+  ['a port that is not a number', ['--port', 'http'], /--port "http" is not a whole number/],
+  ['a probability above 1', ['--trigger', 'random', '--probability', '1.5'], /--probability "1\.5" is out of range: give a number from 0 to 1\./],
+  ['a negative probability', ['--trigger', 'random', '--probability=-0.1'], /--probability "-0\.1" is out of range/],
+  ['a negative number without =', ['--trigger', 'random', '--probability', '-0.1'], /--probability needs a value \(a value starting with '-' goes after '=': --probability=-1\)\./],
+  ['a probability without --trigger random', ['--probability', '0.5'], /--probability 0\.5 only applies to --trigger random \(the trigger is http\)/],
+  ['zero seconds for the timer', ['--trigger', 'timer', '--after', '0'], /--after "0" is out of range: give a number greater than 0/],
+  ['zero workers', ['--workers', '0'], /--workers "0" is out of range: give a whole number from 1 to 16\./],
+  ['seventeen workers', ['--workers', '17'], /--workers "17" is out of range/],
+  ['half a worker', ['--workers', '2.5'], /--workers "2\.5" is not a whole number/],
+  ['an unknown flag', ['--runtim', 'node'], /Unknown flag --runtim\. Did you mean --runtime\?/],
+  ['a flag without its value', ['--runtime'], /--runtime needs a value: one of python, node\./],
+  ['a value for a switch', ['--fast-backoff=yes'], /--fast-backoff.* is a switch and takes no value/],
+  ['two target directories', ['extra-dir'], /One target directory, please: got "demo" "extra-dir"/],
+  ['a StatefulSet name longer than 52', ['--workload', 'statefulset', '--name', 'a'.repeat(53)], /at most 52/],
+];
+
+for (const [what, args, message] of BAD) {
+  test(`${what} is refused with exit 1, a clear message, and nothing written`, () => {
+    const cwd = tempDir();
+    const r = runBin(['demo', ...args], cwd);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(listTree(cwd), [], 'nothing written');
+  });
+}
+
+test('a directory name that is not a valid app name is refused with the --name to use instead', () => {
+  const cwd = tempDir();
+  const r = runBin(['My Demo'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /The directory name "My Demo" is not a valid Kubernetes name.*pass --name my-demo\./);
+  assert.deepEqual(listTree(cwd), []);
+  assert.equal(runBin(['My Demo', '--name', 'my-demo'], cwd).code, 0);
+  assert.ok(existsSync(join(cwd, 'My Demo', 'crash-demo.json')));
+});
+
+test('a target that is a file is refused', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'demo'), 'a file');
+  const r = runBin(['demo'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /demo exists and is not a directory/);
+  assert.equal(readFileSync(join(cwd, 'demo'), 'utf8'), 'a file');
+});
+
+test('a non-empty directory is refused without a terminal, and nothing in it changes', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'demo'));
+  writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
+  writeFileSync(join(cwd, 'demo', 'Dockerfile'), 'FROM mine');
+  const r = runBin(['demo', '--yes'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /demo is not empty: nothing was written\..*--overwrite/);
+  assert.deepEqual(listTree(join(cwd, 'demo')), ['Dockerfile', 'notes.txt']);
+  assert.equal(readFileSync(join(cwd, 'demo', 'Dockerfile'), 'utf8'), 'FROM mine');
+});
+
+test('--overwrite replaces the demo\'s files and leaves the user\'s other files alone', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'demo'));
+  writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
+  writeFileSync(join(cwd, 'demo', 'Dockerfile'), 'FROM mine');
+  const r = runBin(['demo', '--overwrite'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(cwd, 'demo', 'notes.txt'), 'utf8'), 'mine');
+  assert.notEqual(readFileSync(join(cwd, 'demo', 'Dockerfile'), 'utf8'), 'FROM mine');
+  assert.ok(existsSync(join(cwd, 'demo', 'crash-demo.json')));
+});
+
+test('an existing empty directory is used as is', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'demo'));
+  assert.equal(runBin(['demo'], cwd).code, 0);
+  assert.ok(existsSync(join(cwd, 'demo', 'crash-demo.json')));
+});
+
+test('regenerating a demo keeps its saved answers; a flag changes only its own option', () => {
+  const cwd = tempDir();
+  assert.equal(runBin(['demo', '--runtime', 'node', '--crash', 'oom', '--workers', '3'], cwd).code, 0);
+  const r = runBin(['demo', '--overwrite', '--pid1', 'shell'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = readJson(join(cwd, 'demo', 'crash-demo.json'));
+  assert.equal(saved.options.runtime, 'node');
+  assert.equal(saved.options.crash, 'oom');
+  assert.equal(saved.options.workers, 3);
+  assert.equal(saved.options.pid1, 'shell');
+  assert.deepEqual(saved.outcome, JSON.parse(JSON.stringify(predictOutcome(resolveOptions(saved.options)))));
+});

@@ -1,0 +1,31 @@
+// Helpers to look at what really landed on disk.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+
+export function tempDir(prefix = 'crash-demo-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file below `dir`, as sorted '/'-separated relative paths. */
+export function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** path -> contents of every file below `dir`. */
+export function readTree(dir: string): Map<string, Buffer> {
+  return new Map(listTree(dir).map((p) => [p, readFileSync(join(dir, p))]));
+}
+
+export function isExecutable(path: string): boolean {
+  return (statSync(path).mode & 0o111) !== 0;
+}
