@@ -1,9 +1,10 @@
 // The Yeoman face (`yo crash-demo`): it only orders the steps. Options, questions, validation,
 // rendering and the report all come from the library, exactly as for the bin.
+import { resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
-import { resolveOptions, type RawOptions } from '../../src/validate.js';
+import { resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
 import { renderDemo } from '../../src/render.js';
 import { predictOutcome } from '../../src/outcome.js';
 import { loadSaved } from '../../src/saved.js';
@@ -16,7 +17,7 @@ export function yoFlag(key: OptionKey): string {
 
 export default class CrashDemoGenerator extends Generator {
   private given: RawOptions = {};
-  private answers: RawOptions = {};
+  private ctx: ResolveContext = {};
   private demo?: Options;
 
   constructor(args: string[], opts: Record<string, unknown>) {
@@ -29,21 +30,26 @@ export default class CrashDemoGenerator extends Generator {
         description: spec.describe,
       });
     }
+    this.option('yes', { type: Boolean, alias: 'y', description: 'use defaults for everything not given as a flag; ask nothing' });
     const options = this.options as Record<string, unknown>;
-    const dir = options['dir'] as string | undefined;
-    if (dir) this.destinationRoot(this.destinationPath(dir));
     for (const key of OPTION_KEYS) {
       const value = options[yoFlag(key)] ?? (key === 'namespace' ? undefined : options[key]);
       if (value !== undefined) this.given[key] = value;
     }
+    // Validate the flags before anything touches the disk (destinationRoot creates the directory).
+    const dir = resolve(this.destinationRoot(), (options['dir'] as string | undefined) ?? '.');
+    const saved = loadSaved(dir);
+    this.ctx = { dir, ...(saved ? { defaults: saved } : {}) };
+    resolveOptions(this.given, this.ctx);
+    this.destinationRoot(dir);
   }
 
   async prompting(): Promise<void> {
-    const dir = this.destinationRoot();
-    const saved = loadSaved(dir);
-    const ctx = { dir, ...(saved ? { defaults: saved } : {}) };
-    // Validate what was given before asking anything, so a bad flag fails fast.
-    resolveOptions(this.given, ctx);
+    const ctx = this.ctx;
+    if ((this.options as Record<string, unknown>)['yes']) {
+      this.demo = resolveOptions(this.given, ctx);
+      return;
+    }
     const questions = questionsFor(this.given, ctx).map((q) => ({
       type: q.type === 'select' ? 'list' : q.type === 'confirm' ? 'confirm' : 'input',
       name: q.key,
@@ -55,8 +61,7 @@ export default class CrashDemoGenerator extends Generator {
       filter: (input: unknown) => (q.type === 'text' && input === '' ? q.default : input),
     }));
     const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
-    this.answers = { ...this.given, ...answers } as RawOptions;
-    this.demo = resolveOptions(this.answers, ctx);
+    this.demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
   }
 
   writing(): void {
