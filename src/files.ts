@@ -18,6 +18,7 @@ export interface TemplateFile {
 const ONLY_WHEN: Record<string, (o: Options) => boolean> = {
   'app/start.sh': (o) => o.pid1 === 'shell',
   'k8s/deployment.yaml': (o) => o.workload === 'deployment',
+  'k8s/service-headless.yaml': (o) => o.workload === 'statefulset',
   'k8s/statefulset.yaml': (o) => o.workload === 'statefulset',
   'kind-config.yaml': (o) => o.fastBackoff,
 };
