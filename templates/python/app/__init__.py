@@ -1,0 +1,1 @@
+"""The crash demo's Flask app, run by gunicorn (see gunicorn.conf.py)."""

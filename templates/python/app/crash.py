@@ -1,0 +1,77 @@
+"""How a worker crashes (CRASH_MODE) and what fires it outside a request (CRASH_TRIGGER).
+
+Every crash calls os._exit or the kernel, never sys.exit: inside a gunicorn worker, SystemExit
+is caught (gunicorn 22+ answers HTTP 500) and the worker would live on.
+"""
+import os
+import signal
+import sys
+import threading
+import time
+
+from app import settings
+
+HALT_CODE = 4  # gunicorn's APP_LOAD_ERROR: the arbiter halts with it instead of booting a new worker
+STEP = 16 * 1024 * 1024
+
+# Which worker this process is: gunicorn's worker.age, 1 for the first one the arbiter boots.
+worker_number = None
+
+
+def log(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def expect():
+    """What is about to happen, in the words of the worker that is about to do it."""
+    parent = os.getppid()
+    return {
+        "exit-worker": "this worker exits with code 1; the supervisor should boot a new one",
+        "kill-parent": f"SIGKILL to my parent, pid {parent}"
+        + (" - PID 1 of this PID namespace, so the kernel should drop it" if parent == 1 else ""),
+        "halt-supervisor": f"this worker exits with code {HALT_CODE}; the supervisor halts with {HALT_CODE}",
+        "oom": "this worker allocates memory in 16 MiB steps until the kernel kills it",
+    }[settings.MODE]
+
+
+def fire():
+    log(f"<<<< crashing: {settings.MODE} pid={os.getpid()} ppid={os.getppid()} >>>>")
+    if settings.MODE == "exit-worker":
+        os._exit(1)
+    elif settings.MODE == "kill-parent":
+        kill_parent()
+    elif settings.MODE == "halt-supervisor":
+        os._exit(HALT_CODE)
+    elif settings.MODE == "oom":
+        eat_memory()
+
+
+def kill_parent():
+    parent = os.getppid()
+    os.kill(parent, signal.SIGKILL)
+    # Report what really happened: a dead parent makes the kernel re-parent this worker at once.
+    time.sleep(0.5)
+    if os.getppid() == parent:
+        log(f"crash-demo: my parent pid={parent} is still alive after SIGKILL"
+            + (": it is PID 1, and the kernel dropped the signal" if parent == 1 else ""))
+    else:
+        log(f"crash-demo: my parent pid={parent} is gone; my new parent is pid={os.getppid()}")
+
+
+def eat_memory():
+    hog = []
+    while True:
+        # bytes * n writes every byte, so the pages are really resident (a bytearray would not be).
+        hog.append(b"\x01" * STEP)
+
+
+def arm(number):
+    """Called in each new worker right after it booted (gunicorn's post_worker_init hook)."""
+    global worker_number
+    worker_number = number
+    if settings.TRIGGER == "timer":
+        timer = threading.Timer(settings.AFTER_SECONDS, fire)
+        timer.daemon = True  # never keep a worker alive that gunicorn wants to stop
+        timer.start()
+    elif settings.TRIGGER == "startup" and number == 1:
+        fire()
