@@ -9,6 +9,7 @@ import type { Options, Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { UsageError } from './validate.js';
 import { pinnedVersion } from './versions.js';
+import { outcomeTable } from './report.js';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -48,6 +49,8 @@ export function templateData(o: Options) {
     baseImage: BASE_IMAGES[o.runtime],
     version: ownVersion(),
     json: (value: unknown) => JSON.stringify(value),
+    /** Every runtime x PID 1 x crash mode, this demo's row marked (Markdown). */
+    outcomeTable: outcomeTable(o),
   };
 }
 

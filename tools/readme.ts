@@ -4,7 +4,8 @@
 //   (test/readme.test.ts fails when README.md is out of date)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OPTIONS, OPTION_KEYS, flagOf, predictOutcome, resolveOptions, type OptionSpec } from '../src/index.js';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionSpec } from '../src/index.js';
+import { outcomeTable } from '../src/report.js';
 
 export const README = fileURLToPath(new URL('../README.md', import.meta.url));
 
@@ -27,25 +28,7 @@ function flagTable(): string {
   return rows.join('\n');
 }
 
-function outcomeTable(): string {
-  const rows = [
-    '| runtime | `--pid1` | `--crash` | PID 1 | container | exit code | reason | `kubectl get pods` |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
-  for (const runtime of ['python', 'node'])
-    for (const pid1 of ['exec', 'shell', 'tini'])
-      for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom']) {
-        const o = predictOutcome(resolveOptions({ name: 'demo', runtime, pid1, crash }));
-        const alt = o.elsewhere[0];
-        const note = alt ? ` (${alt.containerExits ? 'exits' : 'keeps running'} on ${alt.where.split(',')[0]} and plain Docker)` : '';
-        rows.push(
-          `| ${runtime} | ${pid1} | ${crash} | \`${o.pid1}\` | ${o.containerExits ? '**exits**' : 'keeps running'}${note} | ${o.exitCode ?? '–'} | ${o.reason ?? '–'} | ${o.podStatus} |`,
-        );
-      }
-  return rows.join('\n');
-}
-
-export const SECTIONS: Record<string, () => string> = { flags: flagTable, outcomes: outcomeTable };
+export const SECTIONS: Record<string, () => string> = { flags: flagTable, outcomes: () => outcomeTable() };
 
 export function renderReadme(text: string): string {
   let out = text;

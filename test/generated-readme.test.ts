@@ -1,0 +1,48 @@
+// The generated README is the tutorial for one exact demo: it must say what that demo will do.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { predictOutcome, renderDemo, resolveOptions, startCommand } from '../src/index.js';
+
+const readme = (raw: Record<string, unknown>) => String(renderDemo(resolveOptions({ name: 'talk', ...raw })).get('README.md'));
+
+for (const runtime of ['python', 'node'] as const)
+  for (const pid1 of ['exec', 'shell', 'tini'] as const)
+    for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'] as const) {
+      test(`the README of a ${runtime} demo with --pid1 ${pid1} --crash ${crash} says what will happen and why`, () => {
+        const o = resolveOptions({ name: 'talk', runtime, pid1, crash });
+        const outcome = predictOutcome(o);
+        const text = readme({ runtime, pid1, crash });
+        assert.ok(text.includes(outcome.headline));
+        assert.ok(text.includes(outcome.why));
+        assert.ok(text.includes(`\`${startCommand(runtime, pid1).join(' ')}\``), 'the exact start command');
+        assert.ok(text.includes(`Name:\t${outcome.pid1}`), 'what /proc/1/status will show');
+        assert.match(text, new RegExp(`\\*\\*▶ ${runtime}\\*\\* \\(this demo\\) \\| ${pid1} \\| ${crash} \\|`), 'its row in the full table');
+        if (outcome.containerExits) {
+          assert.ok(text.includes(`Exit Code: ${outcome.exitCode}`));
+          assert.ok(text.includes(`Reason: ${outcome.reason}`));
+        } else {
+          assert.match(text, /RESTARTS stays `0`/);
+        }
+        for (const alt of outcome.elsewhere) assert.ok(text.includes(alt.why));
+      });
+    }
+
+test('the README shows the build command for docker and for podman', () => {
+  const text = readme({});
+  assert.match(text, /^docker build -t talk:0\.1\.0 \.$/m);
+  assert.match(text, /^podman build -t talk:0\.1\.0 \.$/m);
+});
+
+test('the README states plainly that no cluster ran this demo in our CI', () => {
+  assert.match(readme({}), /No Kubernetes cluster was available to create-crash-demo's CI/);
+});
+
+test('the README names the fast back-off config and the versions that honour it only with --fast-backoff', () => {
+  assert.match(readme({ fastBackoff: true }), /kind create cluster --config kind-config\.yaml/);
+  assert.match(readme({ fastBackoff: true }), /Kubernetes 1\.33 or newer/);
+  assert.doesNotMatch(readme({}), /kind-config\.yaml/);
+});
+
+test('a StatefulSet demo names its pod <name>-0, as in the article', () => {
+  assert.match(readme({ workload: 'statefulset' }), /pod `talk-0`/);
+});
