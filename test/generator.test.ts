@@ -2,7 +2,7 @@
 // would load, real prompts answered by yeoman-test's dummy prompt, files checked on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -113,4 +113,22 @@ test('a bad flag stops the generator with the same message as the bin, before an
 
 test('the Kubernetes namespace is --kube-namespace under yo (Yeoman owns --namespace)', () => {
   assert.equal(savedOf(prompted.namespace).options.namespace, 'talks');
+});
+
+test("the README's yeoman-environment snippet really scaffolds a demo", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const snippet = /### The Yeoman generator[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(snippet, 'README has the snippet');
+  // Inside the package, 'create-crash-demo' resolves to itself (package self-reference).
+  const file = fileURLToPath(new URL(`../.snippet-${process.pid}.mjs`, import.meta.url));
+  writeFileSync(file, snippet);
+  const cwd = tempDir('crash-demo-snippet-');
+  try {
+    execFileSync(process.execPath, [file], { cwd, encoding: 'utf8' });
+  } finally {
+    rmSync(file, { force: true });
+  }
+  const saved = JSON.parse(readFileSync(join(cwd, 'my-demo', 'crash-demo.json'), 'utf8'));
+  assert.equal(saved.options.runtime, 'node');
+  assert.equal(saved.options.name, 'my-demo');
 });

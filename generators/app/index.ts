@@ -1,6 +1,6 @@
 // The Yeoman face (`yo crash-demo`): it only orders the steps. Options, questions, validation,
 // rendering and the report all come from the library, exactly as for the bin.
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
@@ -73,6 +73,7 @@ export default class CrashDemoGenerator extends Generator {
   end(): void {
     const o = this.demo!;
     const scripts = [...renderDemo(o).keys()].flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
-    this.log([...outcomeLines(o, predictOutcome(o)), '', ...nextSteps('.', o, scripts)].join('\n'));
+    const rel = relative(process.cwd(), this.destinationRoot()) || '.';
+    this.log([...outcomeLines(o, predictOutcome(o)), '', ...nextSteps(rel, o, scripts)].join('\n'));
   }
 }
