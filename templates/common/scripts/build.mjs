@@ -1,0 +1,60 @@
+// @ts-check
+// Build the demo image with whichever container engine is installed, tagged <name>:<version>.
+import { fail, hasTool, imageRef, main, parseFlags, requireTool, run, step } from './lib/cli.mjs';
+
+// ---- config -------------------------------------------------------------------------------------
+const ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
+
+/** @type {import('./lib/cli.mjs').FlagTable} */
+export const BUILD_FLAGS = {
+  engine: { type: 'string', placeholder: 'NAME', choices: ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
+  'base-image': { type: 'string', placeholder: 'IMAGE', describe: 'base image, passed as --build-arg BASE_IMAGE=IMAGE (default: the one in the Dockerfile)' },
+  network: { type: 'string', placeholder: 'MODE', describe: 'network for RUN steps, passed to the engine (e.g. host, for machines without a bridge network)' },
+};
+
+// ---- steps --------------------------------------------------------------------------------------
+
+/**
+ * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @returns {Promise<string>} the engine used
+ */
+export async function pickEngine(flags) {
+  if (typeof flags['engine'] === 'string') {
+    await requireTool(flags['engine']);
+    return flags['engine'];
+  }
+  for (const engine of ENGINES) if (await hasTool(engine)) return engine;
+  return fail(
+    'no container engine found (looked for docker, podman, nerdctl on PATH): ' +
+      'install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io/docs/installation)',
+  );
+}
+
+/**
+ * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @returns {Promise<string>} the image reference built
+ */
+export async function build(flags) {
+  const engine = await pickEngine(flags);
+  const image = imageRef();
+  const args = [
+    'build',
+    ...(typeof flags['network'] === 'string' ? ['--network', flags['network']] : []),
+    ...(typeof flags['base-image'] === 'string' ? ['--build-arg', `BASE_IMAGE=${flags['base-image']}`] : []),
+    '-t',
+    image,
+    '.',
+  ];
+  await step(`building ${image} with ${engine}`, () => run`${engine} ${args}`);
+  return image;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+main(import.meta.url, async () => {
+  const flags = parseFlags({
+    script: 'build',
+    summary: 'Build the demo image, tagged <name>:<version from package.json>.',
+    flags: BUILD_FLAGS,
+  });
+  await build(flags);
+});

@@ -1,0 +1,422 @@
+// @ts-check
+// Shared plumbing for the scripts in scripts/. Plain Node >= 20 + zx, nothing else.
+//
+// API (everything a script needs; keep it this small):
+//
+//   main(import.meta.url, async () => { ... })
+//       Runs the body only when this file is the one node was started with (so scripts can import
+//       each other's step functions). Any failure: one red line on stderr, exit 1, no stack trace
+//       (CRASH_DEMO_DEBUG=1 shows it).
+//   parseFlags({ script, summary, flags }, argv?) -> values
+//       `flags` is a small table { 'flag-name': { type: 'string'|'boolean', describe, default?,
+//       choices?, placeholder? } }. --help and --dry-run are added to every script. --help prints
+//       the table and exits 0; an unknown flag or a value outside `choices` is a UsageError.
+//       Values are keyed by flag name: values['base-image'], values['dry-run'].
+//   KUBE_FLAGS             the --context / --yes flag rows, for every script that talks to a cluster
+//   kubeContext(values) -> Promise<string>
+//       THE guard: the kube context to use. Refuses a context that is not recognisably local
+//       unless the user named it with --context NAME --yes. Pass the result to every kubectl
+//       call as `--context` (see kubeArgs), so a context switch mid-run cannot redirect it.
+//   kubeArgs(context) -> ['--context', context]
+//   run`cmd ${arg}`         captured output; returns the ProcessOutput, or null under --dry-run
+//   runLive`cmd`           the command's output goes straight to the terminal
+//   runBackground`cmd`     started and left running (port-forward); returns the ProcessPromise,
+//                          or null under --dry-run; the caller ends it with stopBackground(p)
+//       Under --dry-run all three print the exact command (shell-quoted, one line) to stdout and
+//       run nothing. Commands run in the project root. A failing command becomes one line:
+//       "<cmd> failed (exit N): <last line of its stderr>".
+//   dryRun() -> boolean    whether --dry-run is on
+//   say(text)              a line for the user (stdout, or stderr under --dry-run so that stdout
+//                          holds nothing but commands); note(text): a dim line on stderr
+//   step(title, fn)        a spinner around a long step (plain line when stderr is no terminal)
+//   requireTool(name, hint?) -> Promise<void>
+//       Fails with one line naming the tool and how to install it (hints known for kubectl, kind,
+//       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
+//   hasTool(name) -> Promise<boolean>
+//   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator })
+//   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
+//   projectRoot            absolute path of the generated project
+//   UsageError, fail(message)   a user error: fail() throws one, main() prints it
+
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { $, ProcessOutput, chalk, spinner, which } from 'zx';
+import { isLocalContext } from './context.mjs';
+
+/** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
+/** @typedef {Record<string, FlagSpec>} FlagTable */
+/** @typedef {Record<string, string | boolean | undefined>} FlagValues */
+/**
+ * @typedef {{
+ *   name: string, namespace: string, port: number, cluster: string, workload: string,
+ *   trigger: string, runtime: string, crash: string, pid1: string, fastBackoff: boolean,
+ *   probability: number, after: number, workers: number,
+ * }} DemoOptions
+ */
+/** @typedef {{ options: DemoOptions, start: string[], outcome: unknown, generator: { name?: string, version: string } }} Demo */
+
+/** scripts/lib/ -> the project root (where crash-demo.json, k8s/ and the Dockerfile live) */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export class UsageError extends Error {}
+
+/**
+ * @param {string} message
+ * @returns {never}
+ */
+export function fail(message) {
+  throw new UsageError(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// flags and --help
+
+/** @type {FlagTable} */
+const COMMON_FLAGS = {
+  'dry-run': { type: 'boolean', describe: 'print the commands that would run, one per line, and run nothing' },
+  help: { type: 'boolean', describe: 'show this help' },
+};
+
+/** @type {FlagTable} */
+export const KUBE_FLAGS = {
+  context: {
+    type: 'string',
+    placeholder: 'NAME',
+    describe:
+      'kube context to use (default: the current one). Only local clusters are accepted ' +
+      '(kind-*, minikube, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*); ' +
+      'any other context must be named here and confirmed with --yes',
+  },
+  yes: { type: 'boolean', describe: 'confirm a --context that is not recognisably local' },
+};
+
+let dryRunOn = false;
+
+export function dryRun() {
+  return dryRunOn;
+}
+
+/**
+ * @param {{ script: string, summary: string, flags: FlagTable }} spec
+ * @param {string[]} [argv]
+ * @returns {FlagValues}
+ */
+export function parseFlags(spec, argv = process.argv.slice(2)) {
+  const table = { ...spec.flags, ...COMMON_FLAGS };
+  /** @type {Record<string, { type: 'string' | 'boolean' }>} */
+  const options = {};
+  for (const [name, flag] of Object.entries(table)) options[name] = { type: flag.type };
+  /** @type {FlagValues} */
+  let values;
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    // node's messages already quote the flag; point to --help for the list.
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return fail(`${message}. See: node scripts/${spec.script}.mjs --help`);
+  }
+  if (values['help']) {
+    process.stdout.write(helpText(spec.script, spec.summary, table));
+    process.exit(0);
+  }
+  for (const [name, flag] of Object.entries(table)) {
+    const value = values[name];
+    if (value === undefined) {
+      if (flag.default !== undefined) values[name] = flag.default;
+      continue;
+    }
+    if (flag.choices && !flag.choices.includes(String(value))) {
+      fail(`--${name} ${JSON.stringify(value)} is not valid: use one of ${flag.choices.join(', ')}`);
+    }
+    if (flag.type === 'string' && value === '') fail(`--${name} needs a value`);
+  }
+  dryRunOn = values['dry-run'] === true;
+  return values;
+}
+
+/**
+ * @param {string} script
+ * @param {string} summary
+ * @param {FlagTable} table
+ */
+function helpText(script, summary, table) {
+  const rows = Object.entries(table).map(([name, flag]) => {
+    const left = `--${name}` + (flag.type === 'string' ? ` ${flag.placeholder ?? 'VALUE'}` : '');
+    const extra = [
+      flag.choices ? `one of: ${flag.choices.join(', ')}` : '',
+      flag.default !== undefined && flag.default !== false ? `default: ${flag.default}` : '',
+    ].filter(Boolean);
+    return [left, flag.describe + (extra.length ? ` (${extra.join('; ')})` : '')];
+  });
+  const width = Math.max(...rows.map(([left]) => String(left).length));
+  return [
+    `Usage: npm run ${script} -- [flags]    (or: node scripts/${script}.mjs [flags])`,
+    '',
+    summary,
+    '',
+    'Flags:',
+    ...rows.map(([left, right]) => `  ${String(left).padEnd(width)}  ${right}`),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// output
+
+/** @param {string} text */
+export function say(text) {
+  (dryRunOn ? process.stderr : process.stdout).write(text + '\n');
+}
+
+/** @param {string} text */
+export function note(text) {
+  process.stderr.write(chalk.dim(text) + '\n');
+}
+
+/**
+ * A spinner around a long step; a plain line when stderr is not a terminal (CI, pipes, tests).
+ * @template T
+ * @param {string} title
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function step(title, fn) {
+  if (dryRunOn) return fn();
+  if (!process.stderr.isTTY || process.env['CI']) {
+    process.stderr.write(`→ ${title}\n`);
+    return fn();
+  }
+  const result = await spinner(title, fn);
+  process.stderr.write(`${chalk.green('✔')} ${title}\n`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// running commands
+
+/** @typedef {(pieces: TemplateStringsArray, ...args: unknown[]) => Promise<ProcessOutput | null>} RunTag */
+
+/**
+ * @param {TemplateStringsArray} pieces
+ * @param {unknown[]} args
+ * @param {Partial<import('zx').Options>} opts
+ */
+function halted(pieces, args, opts) {
+  return $({ cwd: projectRoot, quiet: true, verbose: false, halt: true, ...opts })(pieces, ...args);
+}
+
+/** @param {string} cmd */
+function echo(cmd) {
+  // Clear a spinner frame first so the command gets a line of its own.
+  const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
+  process.stderr.write(clear + chalk.dim(`$ ${cmd}`) + '\n');
+}
+
+/**
+ * @param {import('zx').ProcessPromise} p
+ * @returns {Promise<ProcessOutput>}
+ */
+async function finish(p) {
+  const cmd = p.cmd;
+  try {
+    return await p.run();
+  } catch (err) {
+    if (err instanceof ProcessOutput) {
+      const last = err.stderr.trim().split('\n').filter(Boolean).pop() ?? err.stdout.trim().split('\n').pop() ?? '';
+      const how = err.exitCode !== null ? `exit ${err.exitCode}` : `signal ${err.signal}`;
+      fail(`${cmd} failed (${how})${last ? `: ${last.trim()}` : ''}`);
+    }
+    throw err;
+  }
+}
+
+/** @type {RunTag} */
+export async function run(pieces, ...args) {
+  // stdin stays the terminal's: a tool that asks something (a kubectl login) must not wait on a pipe.
+  const p = halted(pieces, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  if (dryRunOn) return printOnly(p);
+  echo(p.cmd);
+  return finish(p);
+}
+
+/** @type {RunTag} */
+export async function runLive(pieces, ...args) {
+  const p = halted(pieces, args, { stdio: 'inherit' });
+  if (dryRunOn) return printOnly(p);
+  echo(p.cmd);
+  return finish(p);
+}
+
+/**
+ * @param {TemplateStringsArray} pieces
+ * @param {unknown[]} args
+ * @returns {import('zx').ProcessPromise | null}
+ */
+export function runBackground(pieces, ...args) {
+  // Its own process group, so stopBackground() ends the whole tree without needing `ps`.
+  const p = halted(pieces, args, { nothrow: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (dryRunOn) {
+    printOnly(p);
+    return null;
+  }
+  echo(p.cmd);
+  return p.run();
+}
+
+/**
+ * Ends a runBackground() process and everything it started; resolves once it is gone.
+ * @param {import('zx').ProcessPromise} p
+ */
+export async function stopBackground(p) {
+  const pid = p.pid;
+  if (pid !== undefined) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      p.child?.kill('SIGTERM');
+    }
+  }
+  await p;
+}
+
+/** @param {import('zx').ProcessPromise} p */
+function printOnly(p) {
+  process.stdout.write(p.cmd + '\n');
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tools
+
+/** @type {Record<string, string>} */
+const INSTALL_HINTS = {
+  kubectl: 'install kubectl: https://kubernetes.io/docs/tasks/tools/',
+  kind: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
+  minikube: 'install minikube: https://minikube.sigs.k8s.io/docs/start/',
+  k3d: 'install k3d: https://k3d.io/#installation',
+  docker: 'install Docker: https://docs.docker.com/get-docker/',
+  podman: 'install Podman: https://podman.io/docs/installation',
+  nerdctl: 'install nerdctl: https://github.com/containerd/nerdctl#install',
+};
+
+/** @param {string} name */
+export async function hasTool(name) {
+  return (await which(name, { nothrow: true })) !== null;
+}
+
+/**
+ * @param {string} name
+ * @param {string} [hint]
+ */
+export async function requireTool(name, hint = INSTALL_HINTS[name] ?? `install ${name}`) {
+  if (await hasTool(name)) return;
+  const message = `${name} is not installed (not found on PATH): ${hint}`;
+  if (dryRunOn) {
+    note(`warning: ${message}`);
+    return;
+  }
+  fail(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the demo's own config
+
+/** @returns {Demo} */
+export function readDemo() {
+  const file = resolve(projectRoot, 'crash-demo.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return fail(`cannot read ${file}: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** @param {Demo} [demo] */
+export function imageRef(demo = readDemo()) {
+  const file = resolve(projectRoot, 'package.json');
+  /** @type {{ version?: unknown }} */
+  let pkg;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return fail(`cannot read ${file}: ${err instanceof Error ? err.message : err}`);
+  }
+  if (typeof pkg.version !== 'string' || pkg.version === '' || pkg.version === 'latest') {
+    fail(`${file} needs a "version" (the image tag; never "latest")`);
+  }
+  return `${demo.options.name}:${pkg.version}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the kube context guard
+
+/** @param {string} context */
+export function kubeArgs(context) {
+  return ['--context', context];
+}
+
+/**
+ * @param {FlagValues} values must include KUBE_FLAGS
+ * @returns {Promise<string>}
+ */
+export async function kubeContext(values) {
+  // Reading the kubeconfig runs nothing against a cluster, so it happens under --dry-run too.
+  if (!(await hasTool('kubectl'))) fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
+  const named = typeof values['context'] === 'string' ? values['context'] : undefined;
+  const kubectl = $({ quiet: true, verbose: false, nothrow: true });
+  let context;
+  if (named) {
+    const known = await kubectl`kubectl config get-contexts -o name`;
+    if (!known.stdout.split('\n').map((s) => s.trim()).includes(named)) {
+      fail(`kube context "${named}" is not in your kubeconfig (kubectl config get-contexts lists them)`);
+    }
+    context = named;
+  } else {
+    const current = await kubectl`kubectl config current-context`;
+    context = current.stdout.trim();
+    if (current.exitCode !== 0 || context === '') {
+      fail(
+        'no current kube context: start a local cluster (e.g. `kind create cluster`) ' +
+          'or pass --context NAME',
+      );
+    }
+  }
+  if (!isLocalContext(context) && !(named === context && values['yes'] === true)) {
+    fail(
+      `refusing kube context "${context}": it is not recognisably a local cluster ` +
+        '(kind-*, minikube, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*), and a crash demo ' +
+        'must never land on a shared or production cluster by accident. If it really is a throwaway ' +
+        `cluster, name it: --context ${context} --yes`,
+    );
+  }
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
+
+/**
+ * @param {string} moduleUrl import.meta.url of the script
+ * @param {() => Promise<void>} body
+ */
+export function main(moduleUrl, body) {
+  const entry = process.argv[1];
+  if (!entry || realpathSafe(entry) !== realpathSafe(fileURLToPath(moduleUrl))) return;
+  body().catch((err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(chalk.red(`✖ ${message.split('\n')[0]}`) + '\n');
+    if (process.env['CRASH_DEMO_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  });
+}
+
+/** @param {string} path */
+function realpathSafe(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}

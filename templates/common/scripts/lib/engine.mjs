@@ -1,0 +1,214 @@
+// @ts-check
+// The container engine side of rehearse: the `run` command that gives the container what the pod
+// spec gives it, and the few engine calls the restart loop needs (start, wait, inspect), through
+// the engine's own CLI (docker or podman: same flags, same inspect fields).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { $, YAML } from 'zx';
+
+export const REHEARSE_ENGINES = /** @type {const} */ (['docker', 'podman']);
+
+/** The label on every rehearsal container (value: the demo name), for finding leftovers. */
+export const REHEARSE_LABEL = 'io.github.create-crash-demo.rehearse';
+
+/**
+ * The memory limit the generated manifest sets for the app container, and where it was read.
+ * Falls back to the formula the manifest templates use (96Mi + 16Mi per worker).
+ * @param {string} root the project root
+ * @param {{ workload: string, workers: number }} options
+ * @returns {{ quantity: string, source: string }}
+ */
+export function manifestMemoryLimit(root, options) {
+  const file = `k8s/${options.workload === 'statefulset' ? 'statefulset' : 'deployment'}.yaml`;
+  const path = resolve(root, file);
+  if (existsSync(path)) {
+    for (const doc of YAML.parseAllDocuments(readFileSync(path, 'utf8'))) {
+      /** @type {any} */
+      const obj = doc.toJS();
+      const containers = obj?.spec?.template?.spec?.containers;
+      if (!Array.isArray(containers)) continue;
+      const app = containers.find((c) => c?.name === 'app') ?? containers[0];
+      const memory = app?.resources?.limits?.memory;
+      if (typeof memory === 'string' || typeof memory === 'number') return { quantity: String(memory), source: file };
+    }
+  }
+  return { quantity: `${96 + 16 * options.workers}Mi`, source: 'crash-demo.json (96Mi + 16Mi per worker, as the manifest)' };
+}
+
+/**
+ * A Kubernetes memory quantity as a byte count for `--memory` (both engines take plain bytes).
+ * @param {string} quantity e.g. 128Mi, 1Gi, 500M, 134217728
+ */
+export function quantityBytes(quantity) {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity.trim());
+  if (!m) throw new RangeError(`memory limit ${JSON.stringify(quantity)}: not a Kubernetes quantity this script understands (e.g. 128Mi)`);
+  /** @type {Record<string, number>} */
+  const scale = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Math.round(Number(m[1]) * (m[2] ? (scale[m[2]] ?? 1) : 1));
+}
+
+/**
+ * `<engine> run` arguments: detached, named, and as close to the pod spec as an engine gets: the
+ * manifest's memory limit (no swap), read-only root with a small /tmp, no capabilities, no privilege
+ * escalation. No --restart: the restarts are the rehearsal's, on the kubelet's schedule.
+ * @param {object} o
+ * @param {string} o.name container name
+ * @param {string} o.image
+ * @param {string} o.label value of REHEARSE_LABEL
+ * @param {string | null} o.network --network value, or null for the engine's default
+ * @param {string | null} o.publish `ADDR:HOSTPORT:PORT` for --publish, or null
+ * @param {number} o.memoryBytes
+ * @returns {string[]}
+ */
+export function runArgs(o) {
+  return [
+    'run',
+    '--detach',
+    '--name',
+    o.name,
+    '--label',
+    `${REHEARSE_LABEL}=${o.label}`,
+    ...(o.network ? ['--network', o.network] : []),
+    ...(o.publish ? ['--publish', o.publish] : []),
+    '--memory',
+    String(o.memoryBytes),
+    '--memory-swap',
+    String(o.memoryBytes),
+    '--read-only',
+    '--tmpfs',
+    '/tmp:rw,size=16m',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    o.image,
+  ];
+}
+
+/**
+ * What `inspect` says about the latest run, from `{{json .State}}` (docker and podman alike).
+ * @param {string} text
+ * @returns {import('./rehearsal.mjs').RunState}
+ */
+export function parseState(text) {
+  /** @type {Record<string, unknown>} */
+  const s = JSON.parse(text);
+  const iso = (/** @type {unknown} */ t) => {
+    const v = typeof t === 'string' ? Date.parse(t) : NaN;
+    return Number.isNaN(v) ? new Date(0).toISOString() : new Date(v).toISOString();
+  };
+  return {
+    running: s['Running'] === true,
+    exitCode: typeof s['ExitCode'] === 'number' ? s['ExitCode'] : -1,
+    oomKilled: s['OOMKilled'] === true,
+    startedAt: iso(s['StartedAt']),
+    finishedAt: iso(s['FinishedAt']),
+  };
+}
+
+/**
+ * The engine calls of the restart loop. `create` runs the given run command (shown to the user by
+ * the caller's runner); the rest are quiet: they are the kubelet's job, not the user's.
+ * @param {object} o
+ * @param {string} o.engine docker or podman
+ * @param {string} o.name
+ * @param {() => Promise<unknown>} o.create
+ * @returns {import('./rehearsal.mjs').Engine}
+ */
+export function cliEngine(o) {
+  const q = $({ quiet: true, verbose: false });
+  return {
+    create: async () => {
+      await o.create();
+    },
+    restart: async () => {
+      await q`${o.engine} start ${o.name}`;
+    },
+    wait: async (signal) => {
+      if (signal.aborted) return;
+      const child = background(o.engine, ['wait', o.name]);
+      const abort = () => child.kill('SIGTERM');
+      signal.addEventListener('abort', abort, { once: true });
+      try {
+        await new Promise((resolve) => child.once('close', resolve));
+      } finally {
+        signal.removeEventListener('abort', abort);
+      }
+    },
+    inspect: async () => parseState((await q`${o.engine} inspect --format ${'{{json .State}}'} ${o.name}`).stdout),
+  };
+}
+
+/**
+ * Follows the container's output from `since` until it stops, line by line.
+ * @param {string} engine
+ * @param {string} name
+ * @param {string} since ISO time (the run's start)
+ * @param {(line: string) => void} onLine
+ * @returns {() => void} stop following
+ */
+export function followLogs(engine, name, since, onLine) {
+  const child = background(engine, ['logs', '--follow', '--since', since, name]);
+  let buf = '';
+  /** @param {Buffer} chunk */
+  const take = (chunk) => {
+    buf += chunk.toString('utf8');
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const line of lines) onLine(line.replace(/\r$/, ''));
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return () => {
+    child.kill('SIGTERM');
+  };
+}
+
+/**
+ * Docker's `oom` events of the container: the kernel's OOM killer killed a process in it (with
+ * Docker's default, no memory.oom.group, only that process). Podman has no such event: no-op.
+ * @param {string} engine
+ * @param {string} name
+ * @param {() => void} onOom
+ * @returns {() => void} stop listening
+ */
+export function watchOom(engine, name, onOom) {
+  if (engine !== 'docker') return () => {};
+  const child = background('docker', ['events', '--filter', `container=${name}`, '--filter', 'event=oom', '--format', '{{.Action}}']);
+  child.stdout?.on('data', (/** @type {Buffer} */ chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() === 'oom') onOom();
+  });
+  return () => {
+    child.kill('SIGTERM');
+  };
+}
+
+/**
+ * A helper process of the rehearsal (wait, logs, events): no shell, no stdin, ended with kill().
+ * @param {string} cmd
+ * @param {string[]} args
+ */
+function background(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', () => {}); // a missing engine is reported by requireTool before any of this
+  return child;
+}
+
+/**
+ * @param {string} engine
+ * @param {string} ref
+ */
+export async function imageExists(engine, ref) {
+  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} image inspect --format ${'{{.Id}}'} ${ref}`;
+  return r.exitCode === 0;
+}
+
+/**
+ * @param {string} engine
+ * @param {string} name
+ */
+export async function containerExists(engine, name) {
+  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} container inspect --format ${'{{.Id}}'} ${name}`;
+  return r.exitCode === 0;
+}

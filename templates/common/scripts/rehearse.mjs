@@ -1,0 +1,357 @@
+// @ts-check
+// No cluster? Rehearse the crash loop on Docker (or Podman): run the real image and, each time the
+// container exits, restart it exactly when the kubelet's restart policy would (at once, then 10s,
+// 20s, 40s ... 5m0s, or the --fast-backoff schedule), shown through the same view as watch: STATUS
+// as kubectl prints it, RESTARTS, the last exit, the kubelet's back-off message and a countdown.
+// It is a rehearsal of the kubelet's restart policy, not Kubernetes: no kubelet, no pod, no probes
+// other than a readiness check on loopback.
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { YAML } from 'zx';
+import { goDuration, scheduleDelays } from './lib/backoff.mjs';
+import { dryRun, fail, hasTool, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run } from './lib/cli.mjs';
+import {
+  REHEARSE_ENGINES,
+  cliEngine,
+  containerExists,
+  followLogs,
+  imageExists,
+  manifestMemoryLimit,
+  quantityBytes,
+  runArgs,
+  watchOom,
+} from './lib/engine.mjs';
+import { createNormalizer, recordingHeader, recordingLine } from './lib/events.mjs';
+import { createPodState, parseUntil, realClock, rehearsalSchedule, runRehearsal } from './lib/rehearsal.mjs';
+import { renderTimelineSvg } from './lib/timeline-svg.mjs';
+import { createView } from './lib/view.mjs';
+
+// ---- config -------------------------------------------------------------------------------------
+/** @type {import('./lib/cli.mjs').FlagTable} */
+export const REHEARSE_FLAGS = {
+  image: { type: 'string', placeholder: 'IMAGE', describe: 'the image to run (default: the one npm run build tags, <name>:<version>)' },
+  engine: { type: 'string', placeholder: 'NAME', choices: REHEARSE_ENGINES, describe: 'container engine (default: the first installed of docker, podman)' },
+  network: { type: 'string', placeholder: 'MODE', describe: 'network of the container, passed to the engine (host: for machines without a bridge network; the app then listens on the host port directly)' },
+  publish: { type: 'string', placeholder: '[ADDR:]PORT', describe: "where the app's port is published (default: 127.0.0.1:<the demo port>; not with --network host)" },
+  'no-publish': { type: 'boolean', describe: "do not publish the app's port" },
+  until: { type: 'string', placeholder: 'WHEN', describe: 'stop by itself: crashloop (the first CrashLoopBackOff) or N-restarts (RESTARTS reaches N, e.g. 3-restarts); default: run until Ctrl-C' },
+  backoff: { type: 'string', placeholder: 'WHICH', choices: ['kubelet', 'fast'], describe: "the restart schedule: kubelet (10s doubling, 5m0s cap) or fast (the --fast-backoff kind cluster's); default: from crash-demo.json's fastBackoff" },
+  json: { type: 'boolean', describe: 'one JSON object per container state (pod, container, status, restarts, lastExitCode, lastReason, backoffSeconds); everything else goes to stderr' },
+  record: { type: 'string', placeholder: 'FILE', describe: 'also save every state as a watch recording (JSON lines; replay it with npm run watch -- --replay FILE)' },
+  svg: { type: 'string', placeholder: 'FILE', default: 'crash-timeline.svg', describe: 'where the restart timeline SVG is written at the end' },
+  'no-svg': { type: 'boolean', describe: 'do not write the timeline SVG' },
+};
+
+const CONTAINER = 'app'; // the container's name in k8s/, so the kubelet's messages read the same
+const READINESS = { periodMs: 2000, timeoutMs: 1500, failureThreshold: 2 };
+
+/** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
+
+// ---- steps --------------------------------------------------------------------------------------
+
+/** @param {import('./lib/cli.mjs').FlagValues} flags */
+async function pickEngine(flags) {
+  if (typeof flags['engine'] === 'string') {
+    await requireTool(flags['engine']);
+    return flags['engine'];
+  }
+  for (const engine of REHEARSE_ENGINES) if (await hasTool(engine)) return engine;
+  if (dryRun()) return 'docker';
+  return fail('no container engine found (looked for docker, podman on PATH): install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io/docs/installation)');
+}
+
+/** @param {boolean} fast */
+function chooseSchedule(fast) {
+  const file = resolve(projectRoot, 'kind-config.yaml');
+  const text = fast && existsSync(file) ? readFileSync(file, 'utf8') : null;
+  return rehearsalSchedule(fast, text, (t) => YAML.parse(t));
+}
+
+/**
+ * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {number} port the app's port in the container
+ * @returns {{ publish: string | null, probePort: number | null }}
+ */
+function publishing(flags, port) {
+  const given = typeof flags['publish'] === 'string' ? flags['publish'] : undefined;
+  if (flags['network'] === 'host') {
+    if (given) fail(`--publish ${given} does not apply with --network host: the app listens on the host's port ${port} itself`);
+    return { publish: null, probePort: port };
+  }
+  if (flags['no-publish'] === true) {
+    if (given) fail('--publish and --no-publish contradict each other: give one');
+    return { publish: null, probePort: null };
+  }
+  const m = /^(?:(.+):)?(\d{1,5})$/.exec(given ?? `127.0.0.1:${port}`);
+  const hostPort = Number(m?.[2]);
+  if (!m || hostPort < 1 || hostPort > 65535) return fail(`--publish ${JSON.stringify(given)} is not valid: use PORT or ADDR:PORT, e.g. 127.0.0.1:${port}`);
+  const addr = m[1] ?? '127.0.0.1';
+  const local = ['127.0.0.1', '0.0.0.0', 'localhost', ''].includes(addr);
+  return { publish: `${addr}:${hostPort}:${port}`, probePort: local ? hostPort : null };
+}
+
+/**
+ * What crash-demo.json predicts where this runs (a container engine, not Kubernetes).
+ * @param {Outcome} outcome
+ */
+function engineOutcome(outcome) {
+  const here = (outcome.elsewhere ?? []).find((e) => /docker|podman/i.test(e.where));
+  return here ?? outcome;
+}
+
+/** @param {{ containerExits: boolean, exitCode: number | null, reason: string | null }} b */
+function describeBehaviour(b) {
+  return b.containerExits ? `the container exits ${b.exitCode} (${b.reason}), so it crash-loops` : 'the container keeps running, RESTARTS stays 0';
+}
+
+/**
+ * The lines that say what this is, before anything runs.
+ * @param {{ engine: string, image: string, name: string, schedule: import('./lib/backoff.mjs').Schedule, memory: { quantity: string, source: string }, outcome: Outcome, probePort: number | null }} o
+ */
+function banner(o) {
+  const waits = scheduleDelays(7, o.schedule).slice(1).map(goDuration).join(' ');
+  const lines = [
+    `REHEARSAL on ${o.engine}, not Kubernetes: the real image ${o.image} runs as container ${o.name}, and each time it exits`,
+    `this script restarts it as the kubelet's restartPolicy: Always would: at once, then after ${waits} ...`,
+    `(${o.schedule.name}; forgiven after ${goDuration(o.schedule.resetAfterSeconds)} of running).`,
+    'STATUS, RESTARTS and the back-off messages are what kubectl would print for such a pod; there is no kubelet and no pod.',
+    `Memory limit ${o.memory.quantity} (from ${o.memory.source}), as in the pod spec. ` +
+      (o.probePort !== null ? `Readiness: GET 127.0.0.1:${o.probePort}/readyz.` : 'No readiness check (the app is not reachable from here): READY shows 1/1 while running.'),
+  ];
+  const here = engineOutcome(o.outcome);
+  if (here !== o.outcome) {
+    lines.push(
+      `crash-demo.json predicts on ${o.outcome.where}: ${describeBehaviour(o.outcome)}.`,
+      `Here (${here.where}) it predicts something else: ${describeBehaviour(here)}. ${here.why}`,
+    );
+  } else {
+    lines.push(`crash-demo.json predicts: ${o.outcome.headline}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * @param {object} o
+ * @param {string} o.engine
+ * @param {string} o.image
+ * @param {string} o.name
+ * @param {string[]} o.argv the run command's arguments
+ * @param {import('./lib/backoff.mjs').Schedule} o.schedule
+ * @param {import('./lib/cli.mjs').DemoOptions} o.options
+ * @param {Outcome} o.outcome
+ * @param {{ quantity: string, source: string }} o.memory
+ * @param {number | null} o.probePort
+ * @param {{ crashloop: boolean, restarts: number | null } | null} o.until
+ * @param {boolean} o.json
+ * @param {string | null} o.record
+ * @param {string | null} o.svg
+ */
+export async function rehearse(o) {
+  const out = (/** @type {string} */ text) => (o.json ? process.stderr : process.stdout).write(text + '\n');
+  const view = createView({ schedule: o.schedule });
+  const normalizer = createNormalizer();
+  const id = { pod: o.name, namespace: o.options.namespace, uid: randomUUID(), container: CONTAINER };
+  const podState = createPodState({ ...id, creationTimestamp: new Date().toISOString() });
+  const recording = o.record ? createWriteStream(o.record) : null;
+  recording?.write(recordingHeader({ command: [o.engine, ...o.argv], startedAt: new Date().toISOString(), schedule: o.schedule.name }) + '\n');
+
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop); // Ctrl-C: stop, remove the container, then the summary and the SVG
+  process.once('SIGTERM', stop);
+
+  // While the container backs off, a ticking countdown on stderr (terminals only).
+  let ticking = false;
+  const clearTicker = () => {
+    if (ticking) process.stderr.write('\r\x1b[K');
+    ticking = false;
+  };
+  const ticker =
+    process.stderr.isTTY && !o.json
+      ? setInterval(() => {
+          const left = view.countdown(Date.now());
+          clearTicker();
+          if (left) {
+            process.stderr.write(left);
+            ticking = true;
+          }
+        }, 1000)
+      : null;
+
+  let generation = 0; // one per container start, so a late probe answer is not taken for the next run
+  let running = false;
+  /**
+   * @param {string} time
+   * @param {import('./lib/podstatus.mjs').Pod} pod
+   */
+  const emit = (time, pod) => {
+    running = Boolean(pod.status?.containerStatuses?.[0]?.state?.running);
+    recording?.write(recordingLine(time, pod) + '\n');
+    let done = false;
+    for (const e of normalizer.push({ time, pod })) {
+      const { line, json } = view.update(e);
+      clearTicker();
+      process.stdout.write((o.json ? JSON.stringify(json) : line) + '\n');
+      if (o.until?.crashloop && e.status === 'CrashLoopBackOff') done = true;
+      if (o.until?.restarts != null && (e.restarts ?? 0) >= o.until.restarts) done = true;
+    }
+    return done;
+  };
+
+  // Readiness on loopback, like the pod's readinessProbe (failureThreshold 2); a start is not ready yet.
+  let failures = 0;
+  const probe =
+    o.probePort === null
+      ? null
+      : setInterval(async () => {
+          if (!running || ac.signal.aborted) return;
+          const gen = generation;
+          let ok = false;
+          try {
+            const r = await fetch(`http://127.0.0.1:${o.probePort}/readyz`, { signal: AbortSignal.timeout(READINESS.timeoutMs) });
+            ok = r.status >= 200 && r.status < 400;
+            await r.arrayBuffer();
+          } catch {
+            ok = false;
+          }
+          if (gen !== generation || ac.signal.aborted) return;
+          failures = ok ? 0 : failures + 1;
+          if (!ok && failures < READINESS.failureThreshold) return;
+          const pod = podState.setReady(ok);
+          if (pod && emit(new Date().toISOString(), pod)) ac.abort();
+        }, READINESS.periodMs);
+
+  /** @type {() => void} */
+  let stopLogs = () => {};
+  /** @type {() => void} */
+  let stopOom = () => {};
+  const engine = cliEngine({
+    engine: o.engine,
+    name: o.name,
+    create: async () => {
+      await run`${o.engine} ${o.argv}`;
+      stopOom = watchOom(o.engine, o.name, () => {
+        clearTicker();
+        note(`${o.engine}: the kernel's OOM killer killed a process in ${o.name} (memory limit ${o.memory.quantity})`);
+      });
+    },
+  });
+
+  if (!o.json) process.stdout.write(view.header() + '\n');
+  /** @type {unknown} */
+  let error = null;
+  try {
+    await runRehearsal({
+      engine,
+      clock: realClock,
+      schedule: o.schedule,
+      pod: podState,
+      id,
+      signal: ac.signal,
+      emit,
+      onStart: (r) => {
+        generation++;
+        failures = 0;
+        stopLogs();
+        // The app's own words when the crash fires: it did fire, whatever RESTARTS says.
+        stopLogs = followLogs(o.engine, o.name, r.startedAt, (line) => {
+          if (!line.includes('<<<< crashing:')) return;
+          clearTicker();
+          note(`app log: ${line.trim()}`);
+        });
+      },
+    });
+  } catch (err) {
+    error = err;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    if (probe) clearInterval(probe);
+    clearTicker();
+    stopLogs();
+    stopOom();
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    recording?.end();
+    await run`${o.engine} rm --force ${o.name}`.catch((err) => {
+      note(`could not remove container ${o.name}: ${err instanceof Error ? err.message : err} (remove it with: ${o.engine} rm --force ${o.name})`);
+    });
+  }
+  if (error) throw error;
+
+  const here = engineOutcome(o.outcome);
+  const seen = view.summaryData().containers[0];
+  out(view.summary());
+  if (seen) {
+    const last = seen.lastExitCode !== null ? `last exit ${seen.lastExitCode} (${seen.lastReason})` : 'no exit';
+    out(`  predicted here (${here.where}): ${describeBehaviour(here)}; seen: RESTARTS ${seen.lastRestarts ?? 0}, ${last}`);
+  }
+  out(`This was a rehearsal of the kubelet's restart policy on ${o.engine}; on a cluster: npm run demo, then npm run watch.`);
+  if (o.svg) {
+    writeFileSync(o.svg, renderTimelineSvg(view.timeline(), { title: `Restart timeline (rehearsal on ${o.engine})` }));
+    note(`timeline written to ${o.svg}`);
+  }
+  if (o.record) note(`recording written to ${o.record} (replay: npm run watch -- --replay ${o.record})`);
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+main(import.meta.url, async () => {
+  const flags = parseFlags({
+    script: 'rehearse',
+    summary:
+      "Rehearse the crash loop without Kubernetes: run the real image with Docker or Podman (container <name>-rehearse) and, each time it exits, restart it on the kubelet's crash-loop schedule " +
+      '(at once, then 10s 20s 40s 1m20s 2m40s 5m0s, or the --fast-backoff one), shown as watch shows a pod. A rehearsal of the restart policy, not Kubernetes. ' +
+      'Ctrl-C stops, removes the container and writes the timeline SVG.',
+    flags: REHEARSE_FLAGS,
+  });
+  const demo = readDemo();
+  const options = demo.options;
+  /** @type {ReturnType<typeof parseUntil>} */
+  let until;
+  try {
+    until = parseUntil(typeof flags['until'] === 'string' ? flags['until'] : undefined);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  const fast = typeof flags['backoff'] === 'string' ? flags['backoff'] === 'fast' : options.fastBackoff === true;
+  const schedule = chooseSchedule(fast);
+  const { publish, probePort } = publishing(flags, options.port);
+  const memory = manifestMemoryLimit(projectRoot, options);
+  const image = typeof flags['image'] === 'string' ? flags['image'] : imageRef(demo);
+  const name = `${options.name}-rehearse`;
+  const network = typeof flags['network'] === 'string' ? flags['network'] : null;
+  const engine = await pickEngine(flags);
+  const argv = runArgs({ name, image, label: options.name, network, publish, memoryBytes: quantityBytes(memory.quantity) });
+
+  if (dryRun()) {
+    await run`${engine} ${argv}`;
+    const waits = scheduleDelays(6, schedule).slice(1).map(goDuration).join(' ');
+    process.stdout.write(`# on each exit: ${engine} start ${name}, at once, then after ${waits} ... (${schedule.name})\n`);
+    await run`${engine} rm --force ${name}`;
+    return;
+  }
+  await requireTool(engine);
+  if (!(await imageExists(engine, image))) {
+    fail(`image ${image} not found in ${engine}: build it first (npm run build), or name another with --image`);
+  }
+  if (await containerExists(engine, name)) {
+    fail(`a container named ${name} already exists (a rehearsal still running, or left over): remove it with \`${engine} rm --force ${name}\``);
+  }
+  const outcome = /** @type {Outcome} */ (demo.outcome);
+  process.stderr.write(banner({ engine, image, name, schedule, memory, outcome, probePort }) + '\n');
+  await rehearse({
+    engine,
+    image,
+    name,
+    argv,
+    schedule,
+    options,
+    outcome,
+    memory,
+    probePort,
+    until,
+    json: flags['json'] === true,
+    record: typeof flags['record'] === 'string' ? flags['record'] : null,
+    svg: flags['no-svg'] === true ? null : String(flags['svg']),
+  });
+});

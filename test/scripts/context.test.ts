@@ -1,0 +1,106 @@
+// The pure rules in scripts/lib/context.mjs, case by case: which kube contexts count as local,
+// which cluster they mean, and the exact command that loads an image into each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  clusterKindOf,
+  isLocalContext,
+  loadImageCommand,
+  resolveCluster,
+} from '../../templates/common/scripts/lib/context.mjs';
+
+const LOCAL: Array<[string, string]> = [
+  ['kind-kind', 'kind'], // `kind create cluster` with the default name
+  ['kind-demo', 'kind'],
+  ['minikube', 'minikube'],
+  ['k3d-k3s-default', 'k3d'], // `k3d cluster create` with the default name
+  ['k3d-demo', 'k3d'],
+  ['docker-desktop', 'docker-desktop'],
+  ['docker-for-desktop', 'docker-desktop'],
+  ['rancher-desktop', 'docker-desktop'],
+  ['orbstack', 'docker-desktop'],
+  ['colima', 'docker-desktop'],
+  ['colima-work', 'docker-desktop'],
+];
+
+const NOT_LOCAL = [
+  'prod-eu',
+  'arn:aws:eks:eu-west-1:123456789012:cluster/kind-demo',
+  'gke_project_europe-west1_kind-demo',
+  'kind', // the bare word is not what kind writes
+  'kind-', // nor is an empty cluster name
+  'k3d-',
+  'minikube-prod', // a minikube profile is only recognisable when it is the default one
+  'docker-desktop-remote',
+  'my-orbstack',
+  '',
+];
+
+for (const [context, kind] of LOCAL) {
+  test(`"${context}" is a local context of a ${kind} cluster`, () => {
+    assert.equal(isLocalContext(context), true);
+    assert.equal(clusterKindOf(context), kind);
+  });
+}
+
+for (const context of NOT_LOCAL) {
+  test(`"${context}" is not recognisably local and names no cluster kind`, () => {
+    assert.equal(isLocalContext(context), false);
+    assert.equal(clusterKindOf(context), null);
+  });
+}
+
+test('--cluster auto takes the kind from the context name', () => {
+  assert.equal(resolveCluster('auto', 'kind-demo'), 'kind');
+  assert.equal(resolveCluster('auto', 'minikube'), 'minikube');
+  assert.equal(resolveCluster('auto', 'k3d-demo'), 'k3d');
+  assert.equal(resolveCluster('auto', 'orbstack'), 'docker-desktop');
+});
+
+test('--cluster auto with a context that names no cluster says which --cluster values exist', () => {
+  assert.throws(() => resolveCluster('auto', 'lab'), /cannot tell which local cluster the kube context "lab" is: pass --cluster kind\|minikube\|k3d\|docker-desktop/);
+});
+
+test('an explicit --cluster is kept, an unknown one is refused with the valid values', () => {
+  assert.equal(resolveCluster('minikube', 'lab'), 'minikube');
+  assert.throws(() => resolveCluster('kubeadm', 'kind-demo'), /unknown --cluster "kubeadm": use auto, kind, minikube, k3d, docker-desktop/);
+});
+
+test('kind: kind load docker-image IMAGE --name <cluster from kind-<cluster>>', () => {
+  assert.deepEqual(loadImageCommand('kind', 'kind-demo', 'demo:0.1.0'), {
+    tool: 'kind',
+    args: ['load', 'docker-image', 'demo:0.1.0', '--name', 'demo'],
+  });
+  assert.deepEqual(loadImageCommand('kind', 'kind-kind', 'x:1')?.args, ['load', 'docker-image', 'x:1', '--name', 'kind']);
+});
+
+test('minikube: minikube image load IMAGE, with -p <profile> only for a profile other than the default', () => {
+  assert.deepEqual(loadImageCommand('minikube', 'minikube', 'demo:0.1.0'), {
+    tool: 'minikube',
+    args: ['image', 'load', 'demo:0.1.0'],
+  });
+  assert.deepEqual(loadImageCommand('minikube', 'lab', 'demo:0.1.0'), {
+    tool: 'minikube',
+    args: ['image', 'load', 'demo:0.1.0', '-p', 'lab'],
+  });
+});
+
+test('k3d: k3d image import IMAGE -c <cluster from k3d-<cluster>>', () => {
+  assert.deepEqual(loadImageCommand('k3d', 'k3d-demo', 'demo:0.1.0'), {
+    tool: 'k3d',
+    args: ['image', 'import', 'demo:0.1.0', '-c', 'demo'],
+  });
+});
+
+test('docker-desktop, rancher-desktop, orbstack and colima share the engine: nothing to load', () => {
+  for (const context of ['docker-desktop', 'rancher-desktop', 'orbstack', 'colima', 'some-remote-name']) {
+    assert.equal(loadImageCommand('docker-desktop', context, 'demo:0.1.0'), null, context);
+  }
+});
+
+test('a --cluster that cannot be the cluster behind the context is refused, naming both', () => {
+  assert.throws(() => loadImageCommand('kind', 'minikube', 'demo:0.1.0'), /--cluster kind needs a kind kube context \(kind-<cluster>\), but the context is "minikube"/);
+  assert.throws(() => loadImageCommand('k3d', 'kind-demo', 'demo:0.1.0'), /--cluster k3d needs a k3d kube context \(k3d-<cluster>\), but the context is "kind-demo"/);
+  assert.throws(() => loadImageCommand('minikube', 'k3d-demo', 'demo:0.1.0'), /--cluster minikube needs a minikube kube context/);
+  assert.throws(() => loadImageCommand('docker-desktop', 'kind-demo', 'demo:0.1.0'), /--cluster docker-desktop needs a docker-desktop kube context/);
+});

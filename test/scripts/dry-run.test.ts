@@ -1,0 +1,191 @@
+// --dry-run prints the exact commands each script would run, one per line, for every kind of local
+// cluster, and runs nothing. The scripts are the generated ones, run with node as a user would;
+// the kube context comes from a real kubeconfig read by the real kubectl.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeBin, makeProject, kubeconfig, runScript, type Bin } from './project.js';
+import type { RawOptions } from '../../src/index.js';
+
+interface Case {
+  title: string;
+  raw: RawOptions;
+  context: string;
+  args?: string[];
+  /** the line load.mjs prints, or null when there is nothing to load */
+  load: string | null;
+}
+
+const CASES: Case[] = [
+  { title: '--cluster auto, context kind-demo', raw: { cluster: 'auto' }, context: 'kind-demo', load: 'kind load docker-image demo:0.1.0 --name demo' },
+  { title: '--cluster kind, context kind-lab', raw: { cluster: 'kind' }, context: 'kind-lab', load: 'kind load docker-image demo:0.1.0 --name lab' },
+  {
+    title: '--cluster minikube, a named profile confirmed with --context lab --yes',
+    raw: { cluster: 'minikube' },
+    context: 'lab',
+    args: ['--context', 'lab', '--yes'],
+    load: 'minikube image load demo:0.1.0 -p lab',
+  },
+  { title: '--cluster k3d, context k3d-demo', raw: { cluster: 'k3d' }, context: 'k3d-demo', load: 'k3d image import demo:0.1.0 -c demo' },
+  { title: '--cluster docker-desktop, context docker-desktop', raw: { cluster: 'docker-desktop' }, context: 'docker-desktop', load: null },
+];
+
+// kubectl is real (it reads the kubeconfig); docker is real but never run; kind, minikube and k3d
+// are absent on this machine, which --dry-run only warns about.
+const bin: Bin = makeBin({ kubectl: 'real', docker: 'real' });
+
+describe('--dry-run, per kind of cluster', { concurrency: true }, () => {
+  for (const c of CASES) {
+    test(`${c.title}: every script prints its exact commands, each kubectl call with --context ${c.context}`, async () => {
+      const project = makeProject(c.raw);
+      const kc = kubeconfig(c.context, [c.context]);
+      const scripts = ['build', 'load', 'deploy', 'crash', 'inspect', 'teardown', 'demo'];
+      const runs = await Promise.all(
+        // build talks to no cluster, so it takes no --context/--yes
+        scripts.map((s) => runScript(project, s, ['--dry-run', ...(s === 'build' ? [] : (c.args ?? []))], { bin, kubeconfig: kc })),
+      );
+      const out = new Map(scripts.map((s, i) => [s, runs[i]!]));
+      const dry = (script: string) => {
+        const r = out.get(script)!;
+        assert.equal(r.code, 0, `${script}: ${r.stderr}`);
+        return r.lines;
+      };
+      const ctx = `--context ${c.context}`;
+      const build = ['docker build -t demo:0.1.0 .'];
+      const load = c.load ? [c.load] : [];
+      const deploy = [
+        `kubectl ${ctx} apply -k k8s`,
+        `kubectl ${ctx} -n crash-demo rollout status deployment/demo --timeout=120s`,
+      ];
+      const crash = [
+        `kubectl ${ctx} -n crash-demo port-forward --address 127.0.0.1 deployment/demo :8080`,
+        '# POST http://127.0.0.1:<local port>/crash',
+      ];
+      const watch = [`node scripts/watch.mjs --until crashloop ${ctx}${c.args?.includes('--yes') ? ' --yes' : ''}`];
+
+      assert.deepEqual(dry('build'), build);
+      assert.deepEqual(dry('load'), load);
+      assert.deepEqual(dry('deploy'), deploy);
+      assert.deepEqual(dry('crash'), crash);
+      assert.deepEqual(dry('inspect'), [
+        `kubectl ${ctx} -n crash-demo exec deployment/demo -- cat /proc/1/status`,
+        `kubectl ${ctx} -n crash-demo exec deployment/demo -- python3 -c $'import urllib.request as u; print(u.urlopen("http://127.0.0.1:8080/").read().decode())'`,
+      ]);
+      assert.deepEqual(dry('teardown'), [`kubectl ${ctx} delete -k k8s --ignore-not-found`]);
+      assert.deepEqual(dry('demo'), [...build, ...load, ...deploy, ...crash, ...watch]);
+    });
+  }
+});
+
+describe('load --dry-run, per context of each cluster kind (--cluster auto)', { concurrency: true }, () => {
+  const project = makeProject({ cluster: 'auto' });
+  for (const [context, expected] of [
+    ['minikube', ['minikube image load demo:0.1.0']],
+    ['k3d-k3s-default', ['k3d image import demo:0.1.0 -c k3s-default']],
+    ['kind-kind', ['kind load docker-image demo:0.1.0 --name kind']],
+    ['docker-desktop', []],
+    ['rancher-desktop', []],
+    ['orbstack', []],
+    ['colima', []],
+  ] as const) {
+    test(`context ${context}: ${expected[0] ?? 'nothing to load, and it says so'}`, async () => {
+      const r = await runScript(project, 'load', ['--dry-run'], { bin, kubeconfig: kubeconfig(context) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.lines, expected);
+      if (expected.length === 0) assert.match(r.stderr, new RegExp(`${context} runs on the engine's own image store: demo:0\\.1\\.0 is already there, nothing to load`));
+      else assert.match(r.stderr, new RegExp(`warning: ${expected[0].split(' ')[0]} is not installed`), 'a missing tool is only a warning under --dry-run');
+    });
+  }
+});
+
+describe('--dry-run, per demo variant', { concurrency: true }, () => {
+  const kc = kubeconfig('kind-demo');
+  const dry = (project: string, script: string, args: string[] = []) =>
+    runScript(project, script, ['--dry-run', ...args], { bin, kubeconfig: kc });
+
+  test('a StatefulSet in its own namespace on another port: the workload, namespace and port follow crash-demo.json', async () => {
+    const project = makeProject({ workload: 'statefulset', namespace: 'lab', port: 9090, runtime: 'node' });
+    assert.deepEqual((await dry(project, 'deploy')).lines, [
+      'kubectl --context kind-demo apply -k k8s',
+      'kubectl --context kind-demo -n lab rollout status statefulset/demo --timeout=120s',
+    ]);
+    assert.deepEqual((await dry(project, 'crash')).lines, [
+      'kubectl --context kind-demo -n lab port-forward --address 127.0.0.1 statefulset/demo :9090',
+      '# POST http://127.0.0.1:<local port>/crash',
+    ]);
+    assert.deepEqual((await dry(project, 'inspect')).lines, [
+      'kubectl --context kind-demo -n lab exec statefulset/demo -- cat /proc/1/status',
+      `kubectl --context kind-demo -n lab exec statefulset/demo -- node -e $'fetch("http://127.0.0.1:9090/").then((r) => r.text()).then(console.log)'`,
+    ]);
+  });
+
+  test('build passes --engine, --network and --base-image through to the engine', async () => {
+    const project = makeProject();
+    const podman = makeBin({ kubectl: 'real', podman: 'placeholder' });
+    const r = await runScript(project, 'build', ['--dry-run', '--engine', 'podman', '--network', 'host', '--base-image', 'python:3.12-slim'], { bin: podman, kubeconfig: kc });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, ['podman build --network host --build-arg BASE_IMAGE=python:3.12-slim -t demo:0.1.0 .']);
+    assert.deepEqual(podman.calls(), [], 'podman was never run');
+  });
+
+  test('build picks podman when docker is absent (podman: a placeholder on PATH, never run)', async () => {
+    const podman = makeBin({ podman: 'placeholder', nerdctl: 'placeholder' });
+    const r = await runScript(makeProject(), 'build', ['--dry-run'], { bin: podman, kubeconfig: kc });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, ['podman build -t demo:0.1.0 .']);
+    assert.deepEqual(podman.calls(), []);
+  });
+
+  test('the image tag is the generated package.json version: a changed version changes the tag', async () => {
+    const project = makeProject();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const pkgPath = `${project}/package.json`;
+    writeFileSync(pkgPath, readFileSync(pkgPath, 'utf8').replace('"version": "0.1.0"', '"version": "0.2.0"'));
+    assert.deepEqual((await dry(project, 'build')).lines, ['docker build -t demo:0.2.0 .']);
+    assert.deepEqual((await dry(project, 'load')).lines, ['kind load docker-image demo:0.2.0 --name demo']);
+  });
+
+  test('a --cluster flag on load overrides the one saved in crash-demo.json, and a mismatch is refused', async () => {
+    const project = makeProject({ cluster: 'auto' });
+    const r = await dry(project, 'load', ['--cluster', 'k3d']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /--cluster k3d needs a k3d kube context \(k3d-<cluster>\), but the context is "kind-demo"/);
+  });
+
+  test('--cluster auto with a context that names no cluster kind asks for --cluster', async () => {
+    const project = makeProject({ cluster: 'auto' });
+    const lab = kubeconfig('lab');
+    const r = await runScript(project, 'load', ['--dry-run', '--context', 'lab', '--yes'], { bin, kubeconfig: lab });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot tell which local cluster the kube context "lab" is: pass --cluster kind\|minikube\|k3d\|docker-desktop/);
+  });
+
+  test('trigger startup: deploy does not wait for a pod that can never be ready, and says why', async () => {
+    const project = makeProject({ trigger: 'startup' });
+    const r = await dry(project, 'deploy');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, ['kubectl --context kind-demo apply -k k8s']);
+    assert.match(r.stderr, /crashes right after it starts/);
+  });
+
+  for (const [trigger, how] of [
+    ['random', /every request, the kubelet's probes included, fires the crash with probability 0\.06/],
+    ['timer', /each worker fires the crash 30s after it booted/],
+    ['startup', /the first worker fires the crash right after boot/],
+  ] as const) {
+    test(`trigger ${trigger}: crash runs nothing and explains how the crash fires by itself`, async () => {
+      const project = makeProject({ trigger });
+      const [r, real, demo] = await Promise.all([
+        dry(project, 'crash'),
+        runScript(project, 'crash', [], { bin, kubeconfig: kc }),
+        dry(project, 'demo'),
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.lines, []);
+      assert.match(r.stderr, how);
+      assert.equal(real.code, 0, real.stderr);
+      assert.match(real.stdout, how);
+      assert.ok(!demo.lines.some((l) => l.includes('port-forward')), 'demo fires nothing itself');
+    });
+  }
+});

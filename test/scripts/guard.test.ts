@@ -1,0 +1,100 @@
+// The context guard: a crash demo must never land on a cluster that is not recognisably local.
+// kubectl here is a logging shim that records each call and then runs the real kubectl, so the
+// tests can prove what was (not) run; docker is a placeholder that records calls and never builds.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+
+const KUBE_SCRIPTS = ['deploy', 'teardown', 'crash', 'inspect', 'load', 'demo'];
+const project = makeProject({ cluster: 'auto' });
+
+/** Every call the kubectl shim saw only read the kubeconfig (config current-context / get-contexts). */
+function onlyReadTheKubeconfig(calls: string[]) {
+  for (const call of calls) assert.match(call, /^kubectl config (current-context|get-contexts -o name)$/, `unexpected call: ${call}`);
+}
+
+describe('a context that is not recognisably local (kubectl: logging shim over the real kubectl)', { concurrency: true }, () => {
+  for (const script of KUBE_SCRIPTS) {
+    test(`${script} refuses the current context "prod-eu" with exit 1, says why and how to confirm, and runs nothing`, async () => {
+      const bin = makeBin({ kubectl: 'logged', docker: 'placeholder' });
+      const r = await runScript(project, script, [], { bin, kubeconfig: kubeconfig('prod-eu') });
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+      assert.match(lines[0]!, /^✖ refusing kube context "prod-eu": it is not recognisably a local cluster/);
+      assert.match(lines[0]!, /must never land on a shared or production cluster by accident/);
+      assert.match(lines[0]!, /--context prod-eu --yes$/);
+      const calls = bin.calls();
+      assert.deepEqual(calls, ['kubectl config current-context'], 'it read the current context and ran nothing else');
+    });
+  }
+
+  test('--yes alone does not confirm the current context: the context must be named', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'deploy', ['--yes'], { bin, kubeconfig: kubeconfig('prod-eu') });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /refusing kube context "prod-eu"/);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+
+  test('--context prod-eu without --yes is refused too', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'teardown', ['--context', 'prod-eu'], { bin, kubeconfig: kubeconfig('kind-demo', ['kind-demo', 'prod-eu']) });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /refusing kube context "prod-eu".*--context prod-eu --yes/);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+
+  test('--dry-run does not get past the guard either', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'deploy', ['--dry-run'], { bin, kubeconfig: kubeconfig('prod-eu') });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /refusing kube context "prod-eu"/);
+  });
+
+  test('--context prod-eu --yes is accepted, and every kubectl call carries --context prod-eu', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'deploy', ['--context', 'prod-eu', '--yes', '--dry-run'], { bin, kubeconfig: kubeconfig('kind-demo', ['kind-demo', 'prod-eu']) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, [
+      'kubectl --context prod-eu apply -k k8s',
+      'kubectl --context prod-eu -n crash-demo rollout status deployment/demo --timeout=120s',
+    ]);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+});
+
+describe('which context, exactly', { concurrency: true }, () => {
+  test('a named local context wins over the current one and goes into every kubectl call', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'teardown', ['--context', 'kind-other', '--dry-run'], { bin, kubeconfig: kubeconfig('prod-eu', ['prod-eu', 'kind-other']) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, ['kubectl --context kind-other delete -k k8s --ignore-not-found']);
+  });
+
+  test('a --context that is not in the kubeconfig is refused, even with --yes', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'deploy', ['--context', 'kind-typo', '--yes'], { bin, kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^✖ kube context "kind-typo" is not in your kubeconfig/);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+
+  test('no current context: one line saying how to get one, exit 1, nothing run', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'deploy', [], { bin, kubeconfig: kubeconfig('', ['kind-demo']) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /^✖ no current kube context: start a local cluster \(e\.g\. `kind create cluster`\) or pass --context NAME/);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+
+  test('demo checks the context before it builds anything (docker: placeholder, never run)', async () => {
+    const bin = makeBin({ kubectl: 'logged', docker: 'placeholder' });
+    const r = await runScript(project, 'demo', [], { bin, kubeconfig: kubeconfig('prod-eu') });
+    assert.equal(r.code, 1);
+    assert.ok(!bin.calls().some((c) => c.startsWith('docker')), 'docker was never called');
+  });
+});

@@ -1,0 +1,106 @@
+// What a user sees when a tool is missing or a step fails, and what --help says.
+// Real runs (no --dry-run): the scripts must stop before running anything.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+
+/** One red line (colour off in tests), no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `exactly one line on stderr, got:\n${stderr}`);
+  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+  assert.match(lines[0]!, /^✖ /);
+  return lines[0]!;
+}
+
+describe('a missing tool: exit 1, one line naming it and how to install it', { concurrency: true }, () => {
+  const project = makeProject({ cluster: 'auto' });
+
+  for (const script of ['deploy', 'teardown', 'crash', 'inspect', 'load']) {
+    test(`${script} without kubectl`, async () => {
+      const r = await runScript(project, script, [], { bin: makeBin({}), kubeconfig: kubeconfig('kind-demo') });
+      assert.equal(r.code, 1);
+      assert.equal(
+        oneLine(r.stderr),
+        '✖ kubectl is not installed (not found on PATH): install kubectl: https://kubernetes.io/docs/tasks/tools/',
+      );
+    });
+  }
+
+  for (const [context, tool, hint] of [
+    ['kind-demo', 'kind', 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation'],
+    ['minikube', 'minikube', 'https://minikube.sigs.k8s.io/docs/start/'],
+    ['k3d-demo', 'k3d', 'https://k3d.io/#installation'],
+  ] as const) {
+    test(`load into ${context} without ${tool}`, async () => {
+      const bin = makeBin({ kubectl: 'logged' });
+      const r = await runScript(project, 'load', [], { bin, kubeconfig: kubeconfig(context) });
+      assert.equal(r.code, 1);
+      assert.equal(oneLine(r.stderr), `✖ ${tool} is not installed (not found on PATH): install ${tool}: ${hint}`);
+      assert.deepEqual(bin.calls(), ['kubectl config current-context']);
+    });
+  }
+
+  test('build without docker, podman or nerdctl', async () => {
+    const r = await runScript(project, 'build', [], { bin: makeBin({}), kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    assert.match(oneLine(r.stderr), /^✖ no container engine found \(looked for docker, podman, nerdctl on PATH\): install Docker \(https:\/\/docs\.docker\.com\/get-docker\/\) or Podman/);
+  });
+
+  test('build --engine podman without podman (docker present as a placeholder, never run)', async () => {
+    const bin = makeBin({ docker: 'placeholder' });
+    const r = await runScript(project, 'build', ['--engine', 'podman'], { bin, kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr), '✖ podman is not installed (not found on PATH): install Podman: https://podman.io/docs/installation');
+    assert.deepEqual(bin.calls(), []);
+  });
+});
+
+describe('a failing step and a bad flag', { concurrency: true }, () => {
+  const project = makeProject();
+
+  test('deploy against a cluster that does not answer: one line with the command, its exit code and kubectl\'s reason', async () => {
+    // The kubeconfig points at 127.0.0.1:1, where nothing listens: the real kubectl fails for real.
+    const r = await runScript(project, 'deploy', [], { bin: makeBin({ kubectl: 'real' }), kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    const stderr = r.stderr.trim().split('\n');
+    assert.equal(stderr[0], '$ kubectl --context kind-demo apply -k k8s', 'the command is echoed before it runs');
+    const last = oneLine(stderr.slice(1).join('\n'));
+    assert.match(last, /^✖ kubectl --context kind-demo apply -k k8s failed \(exit 1\): .*127\.0\.0\.1:1/);
+  });
+
+  test('an unknown flag: exit 1, one line naming it and pointing to --help', async () => {
+    const r = await runScript(project, 'deploy', ['--contxt', 'kind-demo'], { bin: makeBin({}), kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    assert.match(oneLine(r.stderr), /^✖ Unknown option '--contxt'.*See: node scripts\/deploy\.mjs --help$/);
+  });
+
+  test('a value outside the choices: exit 1, one line listing the valid ones', async () => {
+    const r = await runScript(project, 'build', ['--engine', 'buildah'], { bin: makeBin({}), kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr), '✖ --engine "buildah" is not valid: use one of docker, podman, nerdctl');
+  });
+});
+
+describe('--help lists every flag of the script', { concurrency: true }, () => {
+  const project = makeProject();
+  const FLAGS: Record<string, string[]> = {
+    build: ['--engine NAME', '--base-image IMAGE', '--network MODE'],
+    load: ['--cluster KIND', '--context NAME', '--yes'],
+    deploy: ['--timeout DURATION', '--context NAME', '--yes'],
+    crash: ['--context NAME', '--yes'],
+    inspect: ['--context NAME', '--yes'],
+    teardown: ['--context NAME', '--yes'],
+    demo: ['--engine NAME', '--base-image IMAGE', '--network MODE', '--cluster KIND', '--timeout DURATION', '--context NAME', '--yes'],
+  };
+  for (const [script, flags] of Object.entries(FLAGS)) {
+    test(`${script} --help: exit 0, usage line, ${flags.join(', ')}, --dry-run, --help`, async () => {
+      // No tools at all: --help needs none.
+      const r = await runScript(project, script, ['--help'], { bin: makeBin({}), kubeconfig: kubeconfig('') });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.lines[0], `Usage: npm run ${script} -- [flags]    (or: node scripts/${script}.mjs [flags])`);
+      const listed = r.lines.filter((l) => l.startsWith('  --')).map((l) => l.trim().split(/\s{2,}/)[0]);
+      assert.deepEqual(listed, [...flags, '--dry-run', '--help']);
+    });
+  }
+});
