@@ -23,6 +23,9 @@ const ONLY_WHEN: Record<string, (o: Options) => boolean> = {
   'kind-config.yaml': (o) => o.fastBackoff,
 };
 
+/** npm drops every .gitignore from a published tarball, so the template is stored as _gitignore. */
+const RENAMED: Record<string, string> = { _gitignore: '.gitignore' };
+
 /** Never part of a generated project, wherever they sit in templates/. */
 const IGNORED = /(^|\/)(node_modules|__pycache__|\.pytest_cache)(\/|$)|\.pyc$|(^|\/)\.DS_Store$/;
 
@@ -63,7 +66,8 @@ export function planFiles(o: Options): TemplateFile[] {
       const rel = relative(base, source).split(sep).join('/');
       if (IGNORED.test(rel)) continue;
       const ejs = rel.endsWith('.ejs');
-      const dest = ejs ? rel.slice(0, -'.ejs'.length) : rel;
+      const plain = ejs ? rel.slice(0, -'.ejs'.length) : rel;
+      const dest = RENAMED[plain] ?? plain;
       byDest.set(dest, { source, dest, ejs });
     }
   }
