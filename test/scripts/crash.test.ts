@@ -1,39 +1,16 @@
 // crash.mjs for --trigger http: port-forward, POST /crash to 127.0.0.1, print the answer, stop the
 // port-forward. There is no cluster here, so kubectl is a stand-in: `kubectl port-forward` starts
 // a fake pod (an HTTP server on 127.0.0.1) and prints kubectl's "Forwarding from" line; every other
-// kubectl call goes to the real kubectl. What is under test is crash.mjs.
+// kubectl call goes to the real kubectl (see kubectlStandIn in project.ts). What is under test is crash.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeBin, makeProject, kubeconfig, runScript, REAL_KUBECTL } from './project.js';
-
-const FAKE_POD = `
-import http from 'node:http';
-import { appendFileSync } from 'node:fs';
-const log = process.env.FAKE_LOG;
-appendFileSync(log, 'argv ' + process.argv.slice(2).join(' ') + '\\n');
-const server = http.createServer((req, res) => {
-  appendFileSync(log, req.method + ' ' + req.url + '\\n');
-  res.writeHead(Number(process.env.FAKE_STATUS), { 'content-type': 'application/json' });
-  res.end(process.env.FAKE_BODY);
-});
-process.on('SIGTERM', () => { appendFileSync(log, 'stopped\\n'); process.exit(0); });
-server.listen(0, '127.0.0.1', () => console.log('Forwarding from 127.0.0.1:' + server.address().port + ' -> 8080'));
-`;
+import { kubectlStandIn, makeBin, makeProject, kubeconfig, runScript, REAL_KUBECTL } from './project.js';
 
 function standIn() {
-  const bin = makeBin({});
-  const fake = join(bin.dir, 'fake-pod.mjs');
-  const log = join(bin.dir, 'fake-pod.log');
-  writeFileSync(fake, FAKE_POD);
-  writeFileSync(log, '');
-  writeFileSync(
-    join(bin.dir, 'kubectl'),
-    `#!/bin/bash\ncase "$*" in *port-forward*) exec '${process.execPath}' '${fake}' "$@";; *) exec ${REAL_KUBECTL} "$@";; esac\n`,
-  );
-  chmodSync(join(bin.dir, 'kubectl'), 0o755);
-  return { bin, log: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), logPath: log };
+  const { bin, log, env } = kubectlStandIn();
+  return { bin, log, logPath: env['FAKE_LOG']! };
 }
 
 const project = makeProject({ trigger: 'http' });

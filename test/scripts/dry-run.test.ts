@@ -61,6 +61,10 @@ describe('--dry-run, per kind of cluster', { concurrency: true }, () => {
         '# POST http://127.0.0.1:<local port>/crash',
       ];
       const watch = [`node scripts/watch.mjs --until crashloop ${ctx}${c.args?.includes('--yes') ? ' --yes' : ''}`];
+      // demo: watch first, then two crashes (the default demo's container exits), each after the
+      // kubelet has restarted the container, so CrashLoopBackOff shows while watch runs
+      const wait = '# wait until the container has restarted and the pod is Ready again';
+      const crashes = [`kubectl ${ctx} -n crash-demo get pod -l app.kubernetes.io/name=demo -w -o json`, ...crash, wait, ...crash];
 
       assert.deepEqual(dry('build'), build);
       assert.deepEqual(dry('load'), load);
@@ -71,7 +75,7 @@ describe('--dry-run, per kind of cluster', { concurrency: true }, () => {
         `kubectl ${ctx} -n crash-demo exec deployment/demo -- python3 -c $'import urllib.request as u; print(u.urlopen("http://127.0.0.1:8080/").read().decode())'`,
       ]);
       assert.deepEqual(dry('teardown'), [`kubectl ${ctx} delete -k k8s --ignore-not-found`]);
-      assert.deepEqual(dry('demo'), [...build, ...load, ...deploy, ...crash, ...watch]);
+      assert.deepEqual(dry('demo'), [...build, ...load, ...deploy, ...watch, ...crashes]);
     });
   }
 });
@@ -115,6 +119,21 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
     assert.deepEqual((await dry(project, 'inspect')).lines, [
       'kubectl --context kind-demo -n lab exec statefulset/demo -- cat /proc/1/status',
       `kubectl --context kind-demo -n lab exec statefulset/demo -- node -e $'fetch("http://127.0.0.1:9090/").then((r) => r.text()).then(console.log)'`,
+    ]);
+  });
+
+  test('demo, an app that refuses to crash: watch without --until first, one crash, then watch is stopped as Ctrl-C would', async () => {
+    const r = await dry(makeProject({ crash: 'exit-worker', cluster: 'kind' }), 'demo');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, [
+      'docker build -t demo:0.1.0 .',
+      'kind load docker-image demo:0.1.0 --name demo',
+      'kubectl --context kind-demo apply -k k8s',
+      'kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s',
+      'node scripts/watch.mjs --context kind-demo',
+      'kubectl --context kind-demo -n crash-demo port-forward --address 127.0.0.1 deployment/demo :8080',
+      '# POST http://127.0.0.1:<local port>/crash',
+      '# 5s later: stop watch as Ctrl-C does',
     ]);
   });
 

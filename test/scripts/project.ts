@@ -133,3 +133,117 @@ async function spawnScript(
   clearTimeout(timer);
   return { code, stdout, stderr, lines: stdout.split('\n').filter(Boolean) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// A kubectl stand-in for the scripts that need a cluster (crash.mjs). There is no cluster here:
+//   `kubectl ... port-forward ...`  starts a fake pod, an HTTP server on 127.0.0.1 that answers
+//       FAKE_STATUS / FAKE_BODY and prints kubectl's "Forwarding from 127.0.0.1:<port>" line. With
+//       FAKE_EXITS=1 the container is down between a POST and the kubelet's restart of it, and a
+//       port-forward started then fails at once (a real one would forward to nothing).
+//   `kubectl ... get pod ... -w -o json`  a fake kubelet: prints the pod as the API server does,
+//       and after each POST /crash the states a real kubelet goes through (Error, CrashLoopBackOff
+//       from the 2nd crash on, Running not Ready with restartCount + 1, Ready), quickly.
+//   anything else: the real kubectl (it reads the test's kubeconfig).
+// Everything the fakes see goes to one log, in order: `argv <port-forward args>`, `POST /crash`,
+// `stopped` (port-forward ended), `kubelet <get args>`, `restarted <n>` (written just before the
+// Ready state is printed), `kubelet stopped`.
+
+const FAKE_POD = `
+import http from 'node:http';
+import { appendFileSync, readFileSync } from 'node:fs';
+const log = process.env.FAKE_LOG;
+appendFileSync(log, 'argv ' + process.argv.slice(2).join(' ') + '\\n');
+const lines = readFileSync(log, 'utf8').split('\\n');
+const down = lines.filter((l) => l === 'POST /crash').length > lines.filter((l) => l.startsWith('restarted ')).length;
+if (process.env.FAKE_EXITS === '1' && down) {
+  console.error('error: the container crashed and the kubelet has not restarted it yet: nothing to forward to');
+  process.exit(1);
+}
+const server = http.createServer((req, res) => {
+  appendFileSync(log, req.method + ' ' + req.url + '\\n');
+  res.writeHead(Number(process.env.FAKE_STATUS), { 'content-type': 'application/json' });
+  res.end(process.env.FAKE_BODY);
+});
+process.on('SIGTERM', () => { appendFileSync(log, 'stopped\\n'); process.exit(0); });
+server.listen(0, '127.0.0.1', () => console.log('Forwarding from 127.0.0.1:' + server.address().port + ' -> 8080'));
+`;
+
+const FAKE_KUBELET = `
+import { appendFileSync, readFileSync } from 'node:fs';
+const log = process.env.FAKE_LOG;
+const write = (line) => appendFileSync(log, line + '\\n');
+write('kubelet ' + process.argv.slice(2).join(' '));
+process.on('SIGTERM', () => { write('kubelet stopped'); process.exit(0); });
+if (process.env.FAKE_KUBELET === 'silent') process.exit(0);
+const POD = 'demo-5d8c7b9f4-x2x4q';
+const UID = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+const now = () => new Date().toISOString();
+const pod = (restartCount, ready, state, lastState) => ({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name: POD, namespace: 'crash-demo', uid: UID, labels: { 'app.kubernetes.io/name': 'demo' }, creationTimestamp: now() },
+  spec: { containers: [{ name: 'app' }] },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    containerStatuses: [{ name: 'app', ready, restartCount, state, ...(lastState ? { lastState } : {}) }],
+  },
+});
+const show = (p) => process.stdout.write(JSON.stringify(p, null, 4) + '\\n');
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+const posts = () => readFileSync(log, 'utf8').split('\\n').filter((l) => l === 'POST /crash').length;
+show(pod(0, true, { running: { startedAt: now() } }));
+let handled = 0;
+let busy = false;
+setInterval(async () => {
+  if (busy || posts() <= handled) return;
+  busy = true;
+  const n = ++handled;
+  const died = { terminated: { exitCode: 137, reason: 'Error', startedAt: now(), finishedAt: now() } };
+  await pause(200);
+  show(pod(n - 1, false, died));
+  if (process.env.FAKE_KUBELET === 'dies') process.exit(1);
+  if (n > 1) {
+    const backoff = 10 * 2 ** (n - 2);
+    show(pod(n - 1, false, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off ' + backoff + 's restarting failed container=app pod=' + POD + '_crash-demo(' + UID + ')' } }, died));
+    await pause(400);
+  }
+  show(pod(n, false, { running: { startedAt: now() } }, died));
+  await pause(400);
+  write('restarted ' + n);
+  show(pod(n, true, { running: { startedAt: now() } }, died));
+  busy = false;
+}, 50);
+`;
+
+export interface StandIn {
+  bin: Bin;
+  /** Everything the fake pod and the fake kubelet saw, in order. */
+  log(): string[];
+  /** The env the script needs for the fakes; add FAKE_STATUS / FAKE_BODY. */
+  env: Record<string, string>;
+}
+
+export function kubectlStandIn(): StandIn {
+  const bin = makeBin({});
+  const pod = join(bin.dir, 'fake-pod.mjs');
+  const kubelet = join(bin.dir, 'fake-kubelet.mjs');
+  const log = join(bin.dir, 'fake.log');
+  writeFileSync(pod, FAKE_POD);
+  writeFileSync(kubelet, FAKE_KUBELET);
+  writeFileSync(log, '');
+  writeFileSync(
+    join(bin.dir, 'kubectl'),
+    [
+      '#!/bin/bash',
+      `printf '%s\\n' "kubectl $*" >> '${join(bin.dir, '.calls')}'`,
+      'case "$*" in',
+      `  *port-forward*) exec '${process.execPath}' '${pod}' "$@";;`,
+      `  *" get pod "*" -w "*) exec '${process.execPath}' '${kubelet}' "$@";;`,
+      `  *) exec ${REAL_KUBECTL} "$@";;`,
+      'esac',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(join(bin.dir, 'kubectl'), 0o755);
+  return { bin, log: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), env: { FAKE_LOG: log } };
+}

@@ -88,7 +88,7 @@ describe('--help lists every flag of the script', { concurrency: true }, () => {
     build: ['--engine NAME', '--base-image IMAGE', '--network MODE'],
     load: ['--cluster KIND', '--context NAME', '--yes'],
     deploy: ['--timeout DURATION', '--context NAME', '--yes'],
-    crash: ['--context NAME', '--yes'],
+    crash: ['--times N', '--context NAME', '--yes'],
     inspect: ['--context NAME', '--yes'],
     teardown: ['--context NAME', '--yes'],
     demo: ['--engine NAME', '--base-image IMAGE', '--network MODE', '--cluster KIND', '--timeout DURATION', '--context NAME', '--yes'],
