@@ -43,9 +43,11 @@ if engine_answers; then
 fi
 
 command -v dockerd >/dev/null 2>&1 || fail "dockerd not found after installing docker.io"
+started=""
 if pgrep -x dockerd >/dev/null 2>&1; then
   say "dockerd is running but does not answer yet; waiting for it"
 else
+  started=1
   say "starting dockerd --bridge=none --iptables=false (log: $DOCKERD_LOG)"
   nohup dockerd --bridge=none --iptables=false >>"$DOCKERD_LOG" 2>&1 &
 fi
@@ -53,9 +55,11 @@ fi
 waited=0
 until engine_answers; do
   if [ "$waited" -ge "$ENGINE_WAIT_SECONDS" ]; then
-    say "last lines of $DOCKERD_LOG:" >&2
-    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
-    fail "no answer from 'docker info' after ${ENGINE_WAIT_SECONDS}s; see $DOCKERD_LOG"
+    if [ -n "$started" ]; then
+      tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+      fail "no answer from 'docker info' ${ENGINE_WAIT_SECONDS}s after starting dockerd; its log: $DOCKERD_LOG"
+    fi
+    fail "a dockerd is running but 'docker info' got no answer in ${ENGINE_WAIT_SECONDS}s (DOCKER_HOST=${DOCKER_HOST:-unset}): check that engine, or stop it and run this script again"
   fi
   sleep 1
   waited=$((waited + 1))

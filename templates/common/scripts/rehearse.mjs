@@ -23,7 +23,8 @@ import {
   watchOom,
 } from './lib/engine.mjs';
 import { createNormalizer, recordingHeader, recordingLine } from './lib/events.mjs';
-import { createPodState, parseUntil, realClock, rehearsalSchedule, runRehearsal } from './lib/rehearsal.mjs';
+import { createPodState, parseUntil, realClock, runRehearsal } from './lib/rehearsal.mjs';
+import { demoSchedule } from './lib/backoff.mjs';
 import { renderTimelineSvg } from './lib/timeline-svg.mjs';
 import { createView } from './lib/view.mjs';
 
@@ -65,7 +66,7 @@ async function pickEngine(flags) {
 function chooseSchedule(fast) {
   const file = resolve(projectRoot, 'kind-config.yaml');
   const text = fast && existsSync(file) ? readFileSync(file, 'utf8') : null;
-  return rehearsalSchedule(fast, text, (t) => YAML.parse(t));
+  return demoSchedule(fast, text, (t) => YAML.parse(t));
 }
 
 /**
@@ -284,7 +285,8 @@ export async function rehearse(o) {
   out(view.summary());
   if (seen) {
     const last = seen.lastExitCode !== null ? `last exit ${seen.lastExitCode} (${seen.lastReason})` : 'no exit';
-    out(`  predicted here (${here.where}): ${describeBehaviour(here)}; seen: RESTARTS ${seen.lastRestarts ?? 0}, ${last}`);
+    const where = here === o.outcome ? 'crash-demo.json predicts' : `crash-demo.json predicts on ${here.where}`;
+    out(`  ${where}: ${describeBehaviour(here)}; seen: RESTARTS ${seen.lastRestarts ?? 0}, ${last}`);
   }
   out(`This was a rehearsal of the kubelet's restart policy on ${o.engine}; on a cluster: npm run demo, then npm run watch.`);
   if (o.svg) {

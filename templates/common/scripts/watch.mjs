@@ -7,7 +7,7 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { YAML } from 'zx';
-import { DEFAULT_SCHEDULE, fastSchedule, scheduleFromKindConfig } from './lib/backoff.mjs';
+import { DEFAULT_SCHEDULE, demoSchedule } from './lib/backoff.mjs';
 import {
   KUBE_FLAGS,
   dryRun,
@@ -54,14 +54,12 @@ const SELECTOR_LABEL = 'app.kubernetes.io/name';
 function chooseSchedule(which) {
   let fast = which === 'fast';
   if (which === 'auto') {
-    const file = resolve(projectRoot, 'crash-demo.json');
-    if (!existsSync(file)) return DEFAULT_SCHEDULE;
+    if (!existsSync(resolve(projectRoot, 'crash-demo.json'))) return DEFAULT_SCHEDULE;
     fast = readDemo().options.fastBackoff === true;
   }
-  if (!fast) return DEFAULT_SCHEDULE;
   const kindConfig = resolve(projectRoot, 'kind-config.yaml');
-  if (existsSync(kindConfig)) return scheduleFromKindConfig(YAML.parse(readFileSync(kindConfig, 'utf8')), (t) => YAML.parse(t));
-  return fastSchedule();
+  const text = existsSync(kindConfig) ? readFileSync(kindConfig, 'utf8') : null;
+  return demoSchedule(fast, text, (t) => YAML.parse(t));
 }
 
 /**

@@ -309,3 +309,17 @@ export function scheduleFromKindConfig(config, parseYaml) {
   }
   return kubeletSchedule({ reduceDefaultDecay, maxContainerRestartPeriod });
 }
+
+/**
+ * The schedule a demo runs on (watch compares with it, rehearse follows it): the kubelet default, or the one a --fast-backoff demo's kind cluster uses
+ * (read from its kind-config.yaml when there is one).
+ * @param {boolean} fast
+ * @param {string | null} kindConfigText kind-config.yaml's text, or null when the project has none
+ * @param {(text: string) => unknown} parseYaml
+ * @returns {Schedule}
+ */
+export function demoSchedule(fast, kindConfigText, parseYaml) {
+  if (!fast) return DEFAULT_SCHEDULE;
+  if (kindConfigText !== null) return scheduleFromKindConfig(parseYaml(kindConfigText), parseYaml);
+  return fastSchedule();
+}

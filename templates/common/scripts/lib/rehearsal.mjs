@@ -6,7 +6,7 @@
 // in which words; syntheticPod() (events.mjs) turns each state into the pod object kubectl would
 // print, so rehearse shows it through the same normaliser and view as watch. The engine and the
 // clock are arguments, so the loop runs in unit tests without Docker and without waiting.
-import { DEFAULT_SCHEDULE, backoffMessage, fastSchedule, planRestart, scheduleFromKindConfig } from './backoff.mjs';
+import { backoffMessage, planRestart } from './backoff.mjs';
 import { syntheticPod } from './events.mjs';
 
 /** @typedef {import('./backoff.mjs').Schedule} Schedule */
@@ -57,20 +57,6 @@ export function parseUntil(text) {
   const m = /^(\d+)-restarts?$/.exec(text);
   if (m && Number(m[1]) >= 1) return { crashloop: false, restarts: Number(m[1]) };
   throw new RangeError(`--until ${JSON.stringify(text)} is not valid: use crashloop or N-restarts with N >= 1 (e.g. 3-restarts)`);
-}
-
-/**
- * The schedule to rehearse: the kubelet default, or the one a --fast-backoff demo's kind cluster uses
- * (read from its kind-config.yaml when there is one).
- * @param {boolean} fast
- * @param {string | null} kindConfigText kind-config.yaml's text, or null when the project has none
- * @param {(text: string) => unknown} parseYaml
- * @returns {Schedule}
- */
-export function rehearsalSchedule(fast, kindConfigText, parseYaml) {
-  if (!fast) return DEFAULT_SCHEDULE;
-  if (kindConfigText !== null) return scheduleFromKindConfig(parseYaml(kindConfigText), parseYaml);
-  return fastSchedule();
 }
 
 /**

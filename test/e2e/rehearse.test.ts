@@ -1,0 +1,266 @@
+// npm run rehearse, end to end, on the real Docker engine: a demo scaffolded by the real bin, its
+// image built by its own scripts/build.mjs, and its own scripts/rehearse.mjs restarting the container
+// on the kubelet's schedule. What is asserted comes from the engine (docker events: each start and
+// each die with its exit code; docker logs; the app's HTTP answers on 127.0.0.1) and from what
+// rehearse printed (--json), never from anything this file printed. Loopback only: --network host.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Options, SavedDemo } from '../../src/index.js';
+import { BIN, ROOT } from '../support/bin.js';
+import { ensureBaseImage } from '../support/base-images.js';
+import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
+import { asWhoAmI, freePort, request } from '../support/loopback.js';
+
+const RUNTIMES: Options['runtime'][] = ['python', 'node'];
+// The machine may be loaded (load 20+ on 2 cores): a restart may come this much later than planned,
+// never earlier than planned minus the clock skew between the engine's die event and its FinishedAt.
+const LATE_S = 10;
+const EARLY_S = 0.5;
+
+const scratch = mkdtempSync(join(tmpdir(), 'crash-demo-e2e-'));
+const images = new Set<string>();
+
+before(async () => {
+  assert.ok(await engineAnswers(), 'no Docker engine answers: run test/setup-machine.sh as root first');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) await run('npm', ['run', 'build'], { timeoutMs: 5 * 60_000 });
+});
+
+after(async () => {
+  // Containers always go (even when a test failed half-way); images stay tagged, so the next run
+  // reuses their layers instead of running apt-get again.
+  for (const image of images) await removeContainersOf(image);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function removeContainersOf(image: string): Promise<void> {
+  const ids = (await docker(['ps', '--all', '--quiet', '--filter', `ancestor=${image}`], { allowFail: true })).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await docker(['rm', '--force', ...ids], { allowFail: true });
+}
+
+interface Demo {
+  dir: string;
+  saved: SavedDemo;
+  port: number;
+  image: string;
+}
+
+/** Scaffolds with the real bin, non-interactively, and builds the image with the demo's own build.mjs. */
+async function scaffoldAndBuild(runtime: Options['runtime'], name: string, flags: string[]): Promise<Demo> {
+  const dir = join(scratch, name);
+  const port = await freePort();
+  await run(process.execPath, [BIN, dir, '--yes', '--name', name, '--runtime', runtime, '--port', String(port), ...flags], {
+    env: { ...process.env, NO_COLOR: '1' },
+    timeoutMs: 60_000,
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const saved = JSON.parse(readFileSync(join(dir, 'crash-demo.json'), 'utf8')) as SavedDemo;
+  const image = `${name}:${saved.generator.version}`;
+  images.add(image);
+  const base = (await ensureBaseImage(runtime)).tag;
+  await run(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--base-image', base, '--network', 'host'], {
+    env: { ...process.env, NO_COLOR: '1', DOCKER_BUILDKIT: '0' },
+    timeoutMs: 15 * 60_000,
+  });
+  return { dir, saved, port, image };
+}
+
+interface EngineEvent {
+  action: string;
+  id: string;
+  t: number; // seconds
+  exitCode: number | null;
+}
+
+/** `docker events` for containers of one image, from now on: what the engine itself did, and when. */
+function engineEvents(image: string) {
+  const child = spawn('docker', ['events', '--filter', 'type=container', '--filter', `image=${image}`, '--format', '{{json .}}'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const events: EngineEvent[] = [];
+  let buf = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buf += d;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const e = JSON.parse(line) as { Action: string; id: string; timeNano: number; Actor?: { Attributes?: Record<string, string> } };
+      const code = e.Actor?.Attributes?.['exitCode'];
+      events.push({ action: e.Action, id: e.id, t: e.timeNano / 1e9, exitCode: code === undefined ? null : Number(code) });
+    }
+  });
+  return {
+    of: (action: string) => events.filter((e) => e.action === action),
+    stop: () => child.kill('SIGTERM'),
+    // `docker events` prints nothing until something happens: give it a moment to subscribe.
+    ready: new Promise((r) => setTimeout(r, 1000)),
+  };
+}
+
+interface JsonState {
+  pod: string;
+  container: string;
+  status: string;
+  restarts: number;
+  lastExitCode: number | null;
+  lastReason: string | null;
+  backoffSeconds: number | null;
+}
+
+/** The demo's own rehearse.mjs, on the host network, printing --json. */
+function rehearse(demo: Demo, args: string[]) {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [join(demo.dir, 'scripts', 'rehearse.mjs'), '--network', 'host', '--json', '--no-svg', ...args],
+    { cwd: demo.dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    states: () =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as JsonState),
+    stderr: () => stderr,
+  };
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function containersOf(image: string): Promise<string[]> {
+  return (await docker(['ps', '--all', '--quiet', '--filter', `ancestor=${image}`])).stdout.split('\n').filter(Boolean);
+}
+
+describe('npm run rehearse on the real engine', { concurrency: true }, () => {
+  for (const runtime of RUNTIMES) {
+    describe(runtime, () => {
+      test(
+        `--crash kill-parent --pid1 tini --trigger startup: CrashLoopBackOff, restarts at once, then after 10s and 20s`,
+        { timeout: 6 * 60_000 },
+        async () => {
+          const demo = await scaffoldAndBuild(runtime, `e2e-rh-crash-${runtime}`, ['--crash', 'kill-parent', '--pid1', 'tini', '--trigger', 'startup']);
+          assert.equal(demo.saved.outcome.containerExits, true);
+          const events = engineEvents(demo.image);
+          try {
+            await events.ready;
+            const r = rehearse(demo, ['--backoff', 'kubelet', '--until', '3-restarts']);
+            const code = await withTimeout(r.exited, 4 * 60_000, 'rehearse --until 3-restarts to end');
+            assert.equal(code, 0, r.stderr());
+
+            // What rehearse showed: the kubelet's statuses, RESTARTS up to 3, the exit the model predicted.
+            const states = r.states();
+            assert.ok(states.some((s) => s.status === 'CrashLoopBackOff'), JSON.stringify(states));
+            assert.ok(states.some((s) => s.status === demo.saved.outcome.reason), 'the terminated reason shows as STATUS');
+            assert.ok(Math.max(...states.map((s) => s.restarts)) >= 3);
+            const exits = states.filter((s) => s.lastExitCode !== null);
+            assert.ok(exits.length > 0);
+            for (const s of exits) assert.deepEqual([s.lastExitCode, s.lastReason], [demo.saved.outcome.exitCode, demo.saved.outcome.reason]);
+            const announced = states.filter((s) => s.status === 'CrashLoopBackOff').map((s) => s.backoffSeconds);
+            assert.deepEqual(announced, [10, 20], 'the back-offs the kubelet would announce');
+
+            // What the engine did: every exit is the model's exit code, and the waits follow the schedule.
+            const dies = events.of('die');
+            const starts = events.of('start');
+            assert.ok(dies.length >= 3 && starts.length >= 4, `engine events: ${dies.length} die, ${starts.length} start`);
+            for (const d of dies.slice(0, 3)) assert.equal(d.exitCode, demo.saved.outcome.exitCode);
+            const waits = [1, 2, 3].map((n) => (starts[n]?.t ?? NaN) - (dies[n - 1]?.t ?? NaN));
+            const [w1 = NaN, w2 = NaN, w3 = NaN] = waits;
+            const shown = `measured waits ${waits.map((w) => w.toFixed(2)).join(' ')} s`;
+            assert.ok(w1 >= 0 && w1 < 10 - EARLY_S, `restart 1 is immediate (before any back-off): ${shown}`);
+            assert.ok(w2 >= 10 - EARLY_S && w2 <= 10 + LATE_S, `restart 2 after the 10s back-off: ${shown}`);
+            assert.ok(w3 >= 20 - EARLY_S && w3 <= 20 + LATE_S, `restart 3 after the doubled, 20s back-off: ${shown}`);
+            process.stderr.write(`# ${runtime}: ${shown}\n`);
+
+            // Gone when it ends.
+            assert.deepEqual(await containersOf(demo.image), []);
+          } finally {
+            events.stop();
+            await removeContainersOf(demo.image);
+          }
+        },
+      );
+
+      const refusing: Array<{ title: string; name: string; flags: string[]; mode: string }> = [
+        {
+          title: '--crash kill-parent --pid1 exec --trigger timer --after 2',
+          name: `e2e-rh-exec-${runtime}`,
+          flags: ['--crash', 'kill-parent', '--pid1', 'exec', '--trigger', 'timer', '--after', '2'],
+          mode: 'kill-parent',
+        },
+        {
+          title: '--crash exit-worker --trigger timer --after 2',
+          name: `e2e-rh-exitw-${runtime}`,
+          flags: ['--crash', 'exit-worker', '--pid1', 'tini', '--trigger', 'timer', '--after', '2'],
+          mode: 'exit-worker',
+        },
+      ];
+      for (const c of refusing) {
+        test(`${c.title}: the crash fires, RESTARTS stays 0, the app keeps answering; Ctrl-C removes the container`, { timeout: 5 * 60_000 }, async () => {
+          const demo = await scaffoldAndBuild(runtime, c.name, c.flags);
+          assert.equal(demo.saved.outcome.containerExits, false);
+          const events = engineEvents(demo.image);
+          try {
+            await events.ready;
+            const r = rehearse(demo, []);
+            const exitedEarly = r.exited.then((code) => {
+              throw new Error(`rehearse ended by itself (exit ${code}): ${r.stderr()}`);
+            });
+            exitedEarly.catch(() => {});
+            const first = asWhoAmI(
+              await Promise.race([waitFor('GET / on 127.0.0.1 to answer', () => request(demo.port, 'GET', '/'), { timeoutMs: 120_000, intervalMs: 500 }), exitedEarly]),
+            );
+            const [id] = await containersOf(demo.image);
+            assert.ok(id, 'the rehearsal container exists');
+            const crashLine = new RegExp(`<<<< crashing: ${c.mode} pid=\\d+ ppid=\\d+ >>>>`);
+            await Promise.race([
+              waitFor(
+                `the app to log its ${c.mode} crash`,
+                async () => {
+                  const logs = await docker(['logs', id], { allowFail: true });
+                  return crashLine.test(logs.stdout + logs.stderr) ? true : undefined;
+                },
+                { timeoutMs: 60_000, intervalMs: 500 },
+              ),
+              exitedEarly,
+            ]);
+            // After the crash: still answering on loopback, and the engine never saw the container stop.
+            const later = asWhoAmI(await waitFor('GET / after the crash', () => request(demo.port, 'GET', '/'), { timeoutMs: 30_000, intervalMs: 500 }));
+            assert.equal(later.pid1, first.pid1);
+            assert.deepEqual(events.of('die'), [], 'the container never exited');
+            assert.equal(events.of('start').length, 1, 'started once, never restarted');
+
+            r.child.kill('SIGINT'); // Ctrl-C
+            const code = await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C');
+            assert.equal(code, 0, r.stderr());
+            const states = r.states();
+            assert.ok(states.length > 0);
+            for (const s of states) assert.deepEqual([s.status, s.restarts], ['Running', 0], JSON.stringify(s));
+            assert.deepEqual(await containersOf(demo.image), [], 'Ctrl-C removed the container');
+          } finally {
+            events.stop();
+            await removeContainersOf(demo.image);
+          }
+        });
+      }
+    });
+  }
+});
