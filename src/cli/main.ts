@@ -9,8 +9,8 @@ import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
 
-const color = process.stdout.isTTY && !process.env['NO_COLOR'];
-const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env['NO_COLOR'];
+const paint = (code: number, s: string, stream: NodeJS.WriteStream = process.stdout) => (colorOn(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = (s: string) => paint(1, s);
 
 function scriptsOf(files: Iterable<string>): string[] {
@@ -84,7 +84,7 @@ export async function run(argv: string[]): Promise<void> {
   } catch (error) {
     const e = error as Error;
     if (e instanceof UsageError || e.constructor.name === 'Cancelled') {
-      process.stderr.write(paint(31, `create-crash-demo: ${e.message}`) + '\n');
+      process.stderr.write(paint(31, `create-crash-demo: ${e.message}`, process.stderr) + '\n');
       process.exitCode = 1;
       return;
     }
