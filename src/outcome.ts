@@ -31,8 +31,8 @@ export interface Outcome extends Behaviour {
   statusCycle: string[];
   /** What makes the crash fire again after a restart. */
   repeats: string;
-  /** Environments where the same demo behaves differently (today only `oom`). */
-  elsewhere: Array<Behaviour & { where: string }>;
+  /** Environments where the same demo behaves differently (today only `oom`); `label` is short, for tables. */
+  elsewhere: Array<Behaviour & { where: string; label: string }>;
 }
 
 const KUBERNETES = 'Kubernetes (any version; for oom: cgroup v2 nodes, Kubernetes 1.28+)';
@@ -184,6 +184,7 @@ export function predictOutcome(o: Options): Outcome {
       b = oomOnCgroupV2();
       elsewhere.push({
         where: 'cgroup v1 nodes, Kubernetes before 1.28, and plain Docker or Podman',
+        label: 'cgroup v1 nodes and plain Docker',
         ...oomSingleProcess(o),
       });
       break;

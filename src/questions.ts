@@ -1,7 +1,7 @@
 // The questions asked for options the user did not give, derived from the options table.
 // Both faces use them: the bin through @clack/prompts, the Yeoman generator through its prompt API.
 import { OPTIONS, OPTION_KEYS, type OptionKey, type OptionSpec, type Options } from './options.js';
-import { parseValue, toLabel, type RawOptions } from './validate.js';
+import { defaultName, parseValue, toLabel, type RawOptions } from './validate.js';
 
 export interface Question {
   key: OptionKey;
@@ -22,8 +22,7 @@ export function questionsFor(given: RawOptions, ctx: { dir?: string; defaults?: 
   return OPTION_KEYS.filter((key) => given[key] === undefined).map((key) => {
     const spec: OptionSpec = OPTIONS[key];
     const saved = ctx.defaults?.[key];
-    const fallback =
-      saved ?? (spec.default === null ? toLabel((ctx.dir ?? 'crash-demo').split(/[\\/]/).filter(Boolean).pop() ?? '') || 'crash-demo' : spec.default);
+    const fallback = saved ?? (spec.default === null ? toLabel(defaultName(ctx.dir)) || 'crash-demo' : spec.default);
     const check = (input: string): string | undefined => {
       try {
         parseValue(key, input);

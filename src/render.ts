@@ -35,9 +35,14 @@ export function ownVersion(): string {
   return pkg.version;
 }
 
+/** The npm scripts a demo has: one per scripts/<name>.mjs among its files. */
+export function scriptNames(paths: Iterable<string>): string[] {
+  return [...paths].flatMap((p) => /^scripts\/([^/]+)\.mjs$/.exec(p)?.[1] ?? []);
+}
+
 /** Everything a template may use. */
 export function templateData(o: Options) {
-  const scripts = planFiles(o).flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f.dest)?.[1] ?? []);
+  const scripts = scriptNames(planFiles(o).map((f) => f.dest));
   return {
     /** The zx scripts this demo has (scripts/<name>.mjs), for package.json and the README. */
     scripts,
@@ -118,7 +123,27 @@ function writeTree(root: string, files: DemoFiles): void {
  * An existing non-empty directory is refused unless `overwrite` (which replaces the demo's own
  * files and leaves every other file alone).
  */
+/** File-system refusals a user can fix, as one line that names the path. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOTDIR: 'a part of that path is a file, not a directory',
+  EEXIST: 'a part of that path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
 export function writeDemo(dir: string, files: DemoFiles, { overwrite = false } = {}): TargetState {
+  try {
+    return writeDemoOrThrow(dir, files, overwrite);
+  } catch (error) {
+    const why = WRITE_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
+    if (why) throw new UsageError(`Cannot write the demo to ${dir}: ${why}. Choose another target directory.`);
+    throw error;
+  }
+}
+
+function writeDemoOrThrow(dir: string, files: DemoFiles, overwrite: boolean): TargetState {
   const state = inspectTarget(dir, files);
   if (!state.exists) {
     const staging = join(dirname(state.dir), `.${randomBytes(6).toString('hex')}.crash-demo.tmp`);

@@ -59,7 +59,7 @@ export function outcomeTable(mark?: Options): string {
       for (const crash of choicesOf('crash')) {
         const o = predictOutcome(resolveOptions({ name: 'demo', runtime, pid1, crash }));
         const alt = o.elsewhere[0];
-        const note = alt ? ` (${alt.containerExits ? 'exits' : 'keeps running'} on ${alt.where.split(',')[0]} and plain Docker)` : '';
+        const note = alt ? ` (${alt.containerExits ? 'exits' : 'keeps running'} on ${alt.label})` : '';
         const here = mark && mark.runtime === runtime && mark.pid1 === pid1 && mark.crash === crash;
         const cells = [runtime, pid1, crash, `\`${o.pid1}\``, `${o.containerExits ? '**exits**' : 'keeps running'}${note}`, String(o.exitCode ?? '–'), o.reason ?? '–', o.podStatus];
         if (here) cells[0] = `**▶ ${runtime}** (this demo)`;

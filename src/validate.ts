@@ -60,6 +60,10 @@ export function parseValue(key: OptionKey, value: unknown): string | number | bo
       if (!Number.isFinite(n) || (spec.kind === 'integer' && !Number.isInteger(n))) {
         throw new UsageError(`${flag} ${show(value)} is not ${what}: give ${what} ${range}${spec.unit ? ` (${spec.unit})` : ''}.`);
       }
+      // The app reads these back from environment variables as plain decimals: no exponent form.
+      if (/e/i.test(String(n))) {
+        throw new UsageError(`${flag} ${show(value)} has too many decimal places: use at most 6 (e.g. 0.000001), or 0.`);
+      }
       const low = spec.minExclusive ? n <= spec.min : n < spec.min;
       if (low || n > spec.max) {
         throw new UsageError(`${flag} ${show(value)} is out of range: give ${what} ${range}${spec.unit ? ` (${spec.unit})` : ''}.`);
@@ -88,9 +92,13 @@ export function parseValue(key: OptionKey, value: unknown): string | number | bo
   }
 }
 
-function defaultName(dir: string | undefined): string {
+/** The app name a directory implies: its base name (so `.` means the current folder's name). */
+export function defaultName(dir: string | undefined): string {
   return basename(resolve(dir ?? 'crash-demo'));
 }
+
+/** Namespaces that belong to the cluster itself: deploy labels its namespace and teardown deletes it. */
+export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * Turns raw values into validated Options. Anything not given takes its default.
@@ -111,7 +119,14 @@ export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Optio
     }
     const saved = ctx.defaults?.[key];
     if (saved !== undefined) {
-      out[key] = parseValue(key, saved);
+      try {
+        out[key] = parseValue(key, saved);
+      } catch (error) {
+        throw new UsageError(
+          `The saved answers (crash-demo.json) have ${key} = ${show(saved)}, which is not valid: ` +
+            `give ${flagOf(key)} explicitly, or fix or remove crash-demo.json. (${(error as Error).message})`,
+        );
+      }
       continue;
     }
     if (key === 'name') {
@@ -142,6 +157,12 @@ export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Optio
   if (ignored('after') && o.trigger !== 'timer') {
     throw new UsageError(
       `--after ${raw.after} only applies to --trigger timer (the trigger is ${o.trigger}): add --trigger timer or drop --after.`,
+    );
+  }
+  if (RESERVED_NAMESPACES.includes(o.namespace)) {
+    throw new UsageError(
+      `--namespace ${JSON.stringify(o.namespace)} belongs to the cluster itself: the demo labels its namespace for the ` +
+        `restricted Pod Security profile and teardown deletes it. Use a namespace of its own, e.g. --namespace crash-demo.`,
     );
   }
   // A StatefulSet's pods carry a controller-revision-hash label `<name>-<10 chars>`: labels stop at 63.

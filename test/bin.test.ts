@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPTIONS, OPTION_KEYS, flagOf, predictOutcome, resolveOptions } from '../src/index.js';
+import { OPTIONS, OPTION_KEYS, flagOf } from '../src/index.js';
 import { runBin } from './support/bin.js';
 import { listTree, tempDir } from './support/tree.js';
 
@@ -111,6 +111,9 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['an unknown flag', ['--runtim', 'node'], /Unknown flag --runtim\. Did you mean --runtime\?/],
   ['a flag without its value', ['--runtime'], /--runtime needs a value: one of python, node\./],
   ['a value for a switch', ['--fast-backoff=yes'], /--fast-backoff.* is a switch and takes no value/],
+  ['a namespace that belongs to the cluster', ['--namespace', 'kube-system'], /--namespace "kube-system" belongs to the cluster itself.*--namespace crash-demo\./],
+  ['the default namespace', ['--namespace', 'default'], /--namespace "default" belongs to the cluster itself/],
+  ['a probability the app could not read back', ['--trigger', 'random', '--probability', '0.0000001'], /--probability "0\.0000001" has too many decimal places: use at most 6/],
   ['two target directories', ['extra-dir'], /One target directory, please: got "demo" "extra-dir"/],
   ['a StatefulSet name longer than 52', ['--workload', 'statefulset', '--name', 'a'.repeat(53)], /at most 52/],
 ];
@@ -187,5 +190,33 @@ test('regenerating a demo keeps its saved answers; a flag changes only its own o
   assert.equal(saved.options.crash, 'oom');
   assert.equal(saved.options.workers, 3);
   assert.equal(saved.options.pid1, 'shell');
-  assert.deepEqual(saved.outcome, JSON.parse(JSON.stringify(predictOutcome(resolveOptions(saved.options)))));
+  // FACTS §1/§4: a shell as PID 1, a worker over the memory limit on a cgroup v2 node: 137, OOMKilled.
+  assert.equal(saved.outcome.containerExits, true);
+  assert.equal(saved.outcome.exitCode, 137);
+  assert.equal(saved.outcome.reason, 'OOMKilled');
+  assert.equal(saved.outcome.pid1, 'sh');
+});
+
+test('invalid saved answers are named as such, not blamed on a flag, and nothing is written', () => {
+  const cwd = tempDir();
+  assert.equal(runBin(['demo'], cwd).code, 0);
+  const file = join(cwd, 'demo', 'crash-demo.json');
+  const saved = readJson(file);
+  saved.options.runtime = 'ruby';
+  writeFileSync(file, JSON.stringify(saved));
+  const before = listTree(join(cwd, 'demo'));
+  const r = runBin(['demo', '--overwrite'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /The saved answers \(crash-demo\.json\) have runtime = "ruby", which is not valid: give --runtime explicitly/);
+  assert.deepEqual(listTree(join(cwd, 'demo')), before);
+  assert.equal(runBin(['demo', '--overwrite', '--runtime', 'node'], cwd).code, 0);
+});
+
+test('a target below a file is refused with one line, not a stack trace', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'afile'), 'a file');
+  const r = runBin(['afile/sub', '--name', 'demo'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to afile\/sub: a part of that path is a file, not a directory\. Choose another target directory\.\n$/);
+  assert.deepEqual(listTree(cwd), ['afile']);
 });

@@ -24,6 +24,9 @@ for (const runtime of ['python', 'node'] as const)
           assert.match(text, /RESTARTS stays `0`/);
         }
         for (const alt of outcome.elsewhere) assert.ok(text.includes(alt.why));
+        for (const workload of ['deployment', 'statefulset']) {
+          assert.doesNotMatch(readme({ runtime, pid1, crash, workload }), /&(lt|gt|amp|quot|#39);/, 'no HTML escapes in Markdown');
+        }
       });
     }
 

@@ -5,7 +5,8 @@ import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
 import { resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
-import { renderDemo } from '../../src/render.js';
+import { renderDemo, scriptNames } from '../../src/render.js';
+import { planFiles } from '../../src/files.js';
 import { predictOutcome } from '../../src/outcome.js';
 import { loadSaved } from '../../src/saved.js';
 import { nextSteps, outcomeLines } from '../../src/report.js';
@@ -72,7 +73,7 @@ export default class CrashDemoGenerator extends Generator {
 
   end(): void {
     const o = this.demo!;
-    const scripts = [...renderDemo(o).keys()].flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
+    const scripts = scriptNames(planFiles(o).map((f) => f.dest));
     const rel = relative(process.cwd(), this.destinationRoot()) || '.';
     this.log([...outcomeLines(o, predictOutcome(o)), '', ...nextSteps(rel, o, scripts)].join('\n'));
   }

@@ -4,7 +4,7 @@ import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { resolveOptions } from '../validate.js';
 import { UsageError } from '../validate.js';
-import { inspectTarget, ownVersion, renderDemo, writeDemo } from '../render.js';
+import { inspectTarget, ownVersion, renderDemo, scriptNames, writeDemo } from '../render.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -12,10 +12,6 @@ import { nextSteps, outcomeLines } from '../report.js';
 const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env['NO_COLOR'];
 const paint = (code: number, s: string, stream: NodeJS.WriteStream = process.stdout) => (colorOn(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = (s: string) => paint(1, s);
-
-function scriptsOf(files: Iterable<string>): string[] {
-  return [...files].flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
-}
 
 export async function main(argv: string[]): Promise<number> {
   const req = parseRequest(argv);
@@ -73,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     out.push(bold(`Scaffolded ${rel}/: ${options.runtime}, --crash ${options.crash}, --pid1 ${options.pid1}, --trigger ${options.trigger}`));
   }
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
-  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scriptsOf(files.keys())).map((l, i) => (i === 0 ? bold(l) : l)));
+  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scriptNames(files.keys())).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

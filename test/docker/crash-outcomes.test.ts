@@ -102,9 +102,10 @@ describe('a generated demo in a real container does what crash-demo.json predict
             await buildDemo(demo, tag, base);
 
             const port = await freePort();
-            // For oom, the manifest's own limit: the demo must boot within it and overflow it.
-            const memory = crash === 'oom' ? await manifestMemoryLimit(demo.dir) : undefined;
-            id = await runDemo(tag, { port, ...(memory ? { memory } : {}) });
+            // The manifest's own memory limit, for every mode (rehearse and the kubelet apply it to all):
+            // every demo must boot and crash as predicted within it; only oom may overflow it.
+            const memory = await manifestMemoryLimit(demo.dir);
+            id = await runDemo(tag, { port, memory });
             await waitFor(`GET /healthz on 127.0.0.1:${port}`, async () =>
               (await http('GET', port, '/healthz')).status === 200 ? true : undefined,
             );
@@ -147,6 +148,9 @@ describe('a generated demo in a real container does what crash-demo.json predict
               assert.equal(state.OOMKilled, predicted.reason === 'OOMKilled');
             } else {
               assert.equal((await http('GET', port, '/healthz')).status, 200);
+            }
+            if (crash !== 'oom') {
+              assert.equal(ooms, 0, 'no process hit the manifest memory limit in a non-oom demo');
             }
             if (crash === 'oom') {
               // Docker 20.10 (cgroup v1) keeps a worker's OOM kill in mind: State.OOMKilled stays false

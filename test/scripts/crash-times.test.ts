@@ -29,18 +29,29 @@ test('--times 3, a container that exits (stand-in kubelet: restartCount grows af
   const r = await crash(exits, ['--times', '3'], { FAKE_EXITS: '1' });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.lines, [1, 2, 3].map((i) => `crash ${i}/3: ${JSON.stringify(answer)}`));
-  // The fake kubelet may or may not have restarted the container after the last POST before crash
+  // Three processes write this log (crash's port-forwards, the fake kubelet, the fake pod), so only
+  // what crash makes happen in order is asserted in order. What happened at all:
+  // the fake kubelet may or may not have restarted the container after the last POST before crash
   // stopped watching it: nothing waits for that one.
+  const log = r.log.filter((l) => l !== 'restarted 3');
   assert.deepEqual(
-    r.log.filter((l) => l !== 'restarted 3'),
+    [...log].sort(),
     [
       KUBELET,
       ...[FORWARD, 'POST /crash', 'stopped', 'restarted 1'],
       ...[FORWARD, 'POST /crash', 'stopped', 'restarted 2'],
       ...[FORWARD, 'POST /crash', 'stopped'],
       'kubelet stopped',
-    ],
+    ].sort(),
   );
+  // In which order: POST i before the kubelet reports restart i, and port-forward i+1 only after it.
+  const at = (line: string) => r.log.flatMap((l, i) => (l === line ? [i] : []));
+  const [forwards, posts] = [at(FORWARD), at('POST /crash')];
+  for (const i of [1, 2]) {
+    const restarted = r.log.indexOf(`restarted ${i}`);
+    assert.ok(posts[i - 1]! < restarted, `POST ${i} before restart ${i} is reported: ${r.log.join(' | ')}`);
+    assert.ok(restarted < forwards[i]!, `port-forward ${i + 1} after restart ${i}: ${r.log.join(' | ')}`);
+  }
   assert.match(r.stderr, /crash 1\/3: waiting for the kubelet to restart the container \(back-off none, the first restart is at once\)/);
   assert.match(r.stderr, /crash 2\/3: waiting for the kubelet to restart the container \(back-off up to 10s, CrashLoopBackOff meanwhile\)/);
 });

@@ -52,7 +52,9 @@ describe('--dry-run, per kind of cluster', { concurrency: true }, () => {
       const ctx = `--context ${c.context}`;
       const build = ['docker build -t demo:0.1.0 .'];
       const load = c.load ? [c.load] : [];
-      const deploy = [
+      // deploy and teardown first look at the namespace: they never touch one the demo did not create
+      const namespace = [`kubectl ${ctx} get namespace crash-demo --ignore-not-found -o json`];
+      const apply = [
         `kubectl ${ctx} apply -k k8s`,
         `kubectl ${ctx} -n crash-demo rollout status deployment/demo --timeout=120s`,
       ];
@@ -68,14 +70,15 @@ describe('--dry-run, per kind of cluster', { concurrency: true }, () => {
 
       assert.deepEqual(dry('build'), build);
       assert.deepEqual(dry('load'), load);
-      assert.deepEqual(dry('deploy'), deploy);
+      assert.deepEqual(dry('deploy'), [...namespace, ...apply]);
       assert.deepEqual(dry('crash'), crash);
       assert.deepEqual(dry('inspect'), [
         `kubectl ${ctx} -n crash-demo exec deployment/demo -- cat /proc/1/status`,
         `kubectl ${ctx} -n crash-demo exec deployment/demo -- python3 -c $'import urllib.request as u; print(u.urlopen("http://127.0.0.1:8080/").read().decode())'`,
       ]);
-      assert.deepEqual(dry('teardown'), [`kubectl ${ctx} delete -k k8s --ignore-not-found`]);
-      assert.deepEqual(dry('demo'), [...build, ...load, ...deploy, ...watch, ...crashes]);
+      assert.deepEqual(dry('teardown'), [...namespace, `kubectl ${ctx} delete -k k8s --ignore-not-found`]);
+      // demo looks at the namespace before it builds, and deploy does not look again
+      assert.deepEqual(dry('demo'), [...namespace, ...build, ...load, ...apply, ...watch, ...crashes]);
     });
   }
 });
@@ -109,6 +112,7 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
   test('a StatefulSet in its own namespace on another port: the workload, namespace and port follow crash-demo.json', async () => {
     const project = makeProject({ workload: 'statefulset', namespace: 'lab', port: 9090, runtime: 'node' });
     assert.deepEqual((await dry(project, 'deploy')).lines, [
+      'kubectl --context kind-demo get namespace lab --ignore-not-found -o json',
       'kubectl --context kind-demo apply -k k8s',
       'kubectl --context kind-demo -n lab rollout status statefulset/demo --timeout=120s',
     ]);
@@ -126,6 +130,7 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
     const r = await dry(makeProject({ crash: 'exit-worker', cluster: 'kind' }), 'demo');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.lines, [
+      'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json',
       'docker build -t demo:0.1.0 .',
       'kind load docker-image demo:0.1.0 --name demo',
       'kubectl --context kind-demo apply -k k8s',
@@ -183,17 +188,28 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
     const project = makeProject({ trigger: 'startup' });
     const r = await dry(project, 'deploy');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.lines, ['kubectl --context kind-demo apply -k k8s']);
+    assert.deepEqual(r.lines, ['kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json', 'kubectl --context kind-demo apply -k k8s']);
     assert.match(r.stderr, /crashes right after it starts/);
   });
 
-  for (const [trigger, how] of [
-    ['random', /every request, the kubelet's probes included, fires the crash with probability 0\.06/],
-    ['timer', /each worker fires the crash 30s after it booted/],
-    ['startup', /the first worker fires the crash right after boot/],
+  // demo for a self-firing trigger fires nothing itself: it watches. A container that exits
+  // crash-loops by itself, and `watch --until crashloop` ends there; an app that refuses to crash
+  // never does, so watch is stopped as Ctrl-C would, once the crash has had time to fire.
+  const before = (trigger: string) => [
+    'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json',
+    'docker build -t demo:0.1.0 .',
+    'kind load docker-image demo:0.1.0 --name demo',
+    'kubectl --context kind-demo apply -k k8s',
+    // startup: the pod crashes right after it starts, so deploy does not wait for it to be ready
+    ...(trigger === 'startup' ? [] : ['kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s']),
+  ];
+  for (const [trigger, how, window] of [
+    ['random', /every request, the kubelet's probes included, fires the crash with probability 0\.06/, '30s (trigger random: the crash may not fire in that time)'],
+    ['timer', /each worker fires the crash 30s after it booted/, '35s'],
+    ['startup', /the first worker fires the crash right after boot/, '10s'],
   ] as const) {
-    test(`trigger ${trigger}: crash runs nothing and explains how the crash fires by itself`, async () => {
-      const project = makeProject({ trigger });
+    test(`trigger ${trigger}: crash runs nothing and explains how the crash fires by itself; demo watches until CrashLoopBackOff`, async () => {
+      const project = makeProject({ trigger, cluster: 'kind' });
       const [r, real, demo] = await Promise.all([
         dry(project, 'crash'),
         runScript(project, 'crash', [], { bin, kubeconfig: kc }),
@@ -204,7 +220,20 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
       assert.match(r.stderr, how);
       assert.equal(real.code, 0, real.stderr);
       assert.match(real.stdout, how);
-      assert.ok(!demo.lines.some((l) => l.includes('port-forward')), 'demo fires nothing itself');
+      assert.equal(demo.code, 0, demo.stderr);
+      assert.deepEqual(demo.lines, [...before(trigger), 'node scripts/watch.mjs --until crashloop --context kind-demo']);
+      assert.match(demo.stderr, how);
+    });
+
+    test(`trigger ${trigger}, an app that refuses to crash: demo watches without --until for ${window.split(' ')[0]}, then stops watch as Ctrl-C would`, async () => {
+      const demo = await dry(makeProject({ trigger, crash: 'exit-worker', cluster: 'kind' }), 'demo');
+      assert.equal(demo.code, 0, demo.stderr);
+      const seconds = window.split(' ')[0];
+      assert.deepEqual(demo.lines, [...before(trigger), 'node scripts/watch.mjs --context kind-demo', `# ${seconds} later: stop watch as Ctrl-C does`]);
+      assert.ok(
+        demo.stderr.includes(`the app refuses to crash, so it never crash-loops: watch runs ${window}, then stops as Ctrl-C does`),
+        demo.stderr,
+      );
     });
   }
 });

@@ -59,6 +59,7 @@ describe('a context that is not recognisably local (kubectl: logging shim over t
     const r = await runScript(project, 'deploy', ['--context', 'prod-eu', '--yes', '--dry-run'], { bin, kubeconfig: kubeconfig('kind-demo', ['kind-demo', 'prod-eu']) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.lines, [
+      'kubectl --context prod-eu get namespace crash-demo --ignore-not-found -o json',
       'kubectl --context prod-eu apply -k k8s',
       'kubectl --context prod-eu -n crash-demo rollout status deployment/demo --timeout=120s',
     ]);
@@ -71,7 +72,10 @@ describe('which context, exactly', { concurrency: true }, () => {
     const bin = makeBin({ kubectl: 'logged' });
     const r = await runScript(project, 'teardown', ['--context', 'kind-other', '--dry-run'], { bin, kubeconfig: kubeconfig('prod-eu', ['prod-eu', 'kind-other']) });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.lines, ['kubectl --context kind-other delete -k k8s --ignore-not-found']);
+    assert.deepEqual(r.lines, [
+      'kubectl --context kind-other get namespace crash-demo --ignore-not-found -o json',
+      'kubectl --context kind-other delete -k k8s --ignore-not-found',
+    ]);
   });
 
   test('a --context that is not in the kubeconfig is refused, even with --yes', async () => {

@@ -143,6 +143,11 @@ async function spawnScript(
 //   `kubectl ... get pod ... -w -o json`  a fake kubelet: prints the pod as the API server does,
 //       and after each POST /crash the states a real kubelet goes through (Error, CrashLoopBackOff
 //       from the 2nd crash on, Running not Ready with restartCount + 1, Ready), quickly.
+//   `kubectl ... get namespace NAME --ignore-not-found -o json`  a fake API server: nothing (the
+//       namespace does not exist), or, when FAKE_NAMESPACE_LABELS is set (a JSON object), the
+//       Namespace NAME with those labels.
+//   `kubectl ... apply -k ...`, `delete -k ...`, `rollout status ...`  accepted: exit 0 (the call is
+//       in bin.calls(), which is how a test proves what was, or was not, applied or deleted).
 //   anything else: the real kubectl (it reads the test's kubeconfig).
 // Everything the fakes see goes to one log, in order: `argv <port-forward args>`, `POST /crash`,
 // `stopped` (port-forward ended), `kubelet <get args>`, `restarted <n>` (written just before the
@@ -215,11 +220,21 @@ setInterval(async () => {
 }, 50);
 `;
 
+const FAKE_NAMESPACE = `
+const args = process.argv.slice(2);
+const name = args[args.indexOf('namespace') + 1];
+const labels = process.env.FAKE_NAMESPACE_LABELS;
+if (labels) {
+  const metadata = { name, labels: { 'kubernetes.io/metadata.name': name, ...JSON.parse(labels) } };
+  console.log(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata, status: { phase: 'Active' } }, null, 4));
+}
+`;
+
 export interface StandIn {
   bin: Bin;
   /** Everything the fake pod and the fake kubelet saw, in order. */
   log(): string[];
-  /** The env the script needs for the fakes; add FAKE_STATUS / FAKE_BODY. */
+  /** The env the script needs for the fakes; add FAKE_STATUS / FAKE_BODY, FAKE_NAMESPACE_LABELS. */
   env: Record<string, string>;
 }
 
@@ -227,9 +242,11 @@ export function kubectlStandIn(): StandIn {
   const bin = makeBin({});
   const pod = join(bin.dir, 'fake-pod.mjs');
   const kubelet = join(bin.dir, 'fake-kubelet.mjs');
+  const namespace = join(bin.dir, 'fake-namespace.mjs');
   const log = join(bin.dir, 'fake.log');
   writeFileSync(pod, FAKE_POD);
   writeFileSync(kubelet, FAKE_KUBELET);
+  writeFileSync(namespace, FAKE_NAMESPACE);
   writeFileSync(log, '');
   writeFileSync(
     join(bin.dir, 'kubectl'),
@@ -239,6 +256,8 @@ export function kubectlStandIn(): StandIn {
       'case "$*" in',
       `  *port-forward*) exec '${process.execPath}' '${pod}' "$@";;`,
       `  *" get pod "*" -w "*) exec '${process.execPath}' '${kubelet}' "$@";;`,
+      `  *" get namespace "*) exec '${process.execPath}' '${namespace}' "$@";;`,
+      '  *" apply -k "*|*" delete -k "*|*" rollout status "*) exit 0;;',
       `  *) exec ${REAL_KUBECTL} "$@";;`,
       'esac',
       '',

@@ -1,13 +1,12 @@
 // @ts-check
 // Build the demo image with whichever container engine is installed, tagged <name>:<version>.
-import { fail, hasTool, imageRef, main, parseFlags, requireTool, run, step } from './lib/cli.mjs';
+import { imageRef, main, parseFlags, run, step } from './lib/cli.mjs';
+import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
-const ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
-
 /** @type {import('./lib/cli.mjs').FlagTable} */
 export const BUILD_FLAGS = {
-  engine: { type: 'string', placeholder: 'NAME', choices: ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
+  engine: { type: 'string', placeholder: 'NAME', choices: BUILD_ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
   'base-image': { type: 'string', placeholder: 'IMAGE', describe: 'base image, passed as --build-arg BASE_IMAGE=IMAGE (default: the one in the Dockerfile)' },
   network: { type: 'string', placeholder: 'MODE', describe: 'network for RUN steps, passed to the engine (e.g. host, for machines without a bridge network)' },
 };
@@ -16,26 +15,10 @@ export const BUILD_FLAGS = {
 
 /**
  * @param {import('./lib/cli.mjs').FlagValues} flags
- * @returns {Promise<string>} the engine used
- */
-export async function pickEngine(flags) {
-  if (typeof flags['engine'] === 'string') {
-    await requireTool(flags['engine']);
-    return flags['engine'];
-  }
-  for (const engine of ENGINES) if (await hasTool(engine)) return engine;
-  return fail(
-    'no container engine found (looked for docker, podman, nerdctl on PATH): ' +
-      'install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io/docs/installation)',
-  );
-}
-
-/**
- * @param {import('./lib/cli.mjs').FlagValues} flags
  * @returns {Promise<string>} the image reference built
  */
 export async function build(flags) {
-  const engine = await pickEngine(flags);
+  const engine = await pickEngine(flags['engine'], BUILD_ENGINES);
   const image = imageRef();
   const args = [
     'build',

@@ -16,6 +16,7 @@ import {
   main,
   note,
   parseFlags,
+  prettyJson,
   readDemo,
   requireTool,
   runBackground,
@@ -327,15 +328,6 @@ function abortable(promise, signal) {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** @param {string} text */
-function prettyJson(text) {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text.trim();
-  }
 }
 
 /** @param {string} text */

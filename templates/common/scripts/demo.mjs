@@ -3,18 +3,21 @@
 // while watch is already on screen, so the audience sees every transition as it happens.
 //
 // One crash is not a crash loop: the kubelet restarts a container at once after its first crash and
-// shows CrashLoopBackOff only from the second on. So when the container exits, crash POSTs
-// DEMO_CRASHES times, each after the restart, and `watch --until crashloop` ends by itself.
-// An app that refuses to crash never crash-loops: there watch runs without --until, crash POSTs
-// once, and watch is stopped the way Ctrl-C stops it (SIGINT: it still prints its summary and the
-// SVG) REFUSING_SHOW_S later, long enough to see that nothing changed (Running, RESTARTS 0).
+// shows CrashLoopBackOff only from the second on. So when the container exits (crash-demo.json's
+// outcome.containerExits), crash POSTs DEMO_CRASHES times, each after the restart, and
+// `watch --until crashloop` ends by itself; a self-firing trigger (random, timer, startup) crashes
+// it by itself, and the same watch ends there.
+// An app that refuses to crash never crash-loops, so `--until crashloop` would never end: there watch
+// runs without it and is stopped the way Ctrl-C stops it (SIGINT: it still prints its summary and
+// the SVG) once the crash has had time to fire and the audience to see that nothing changed
+// (Running, RESTARTS 0): REFUSING_SHOW_S after the one POST, or refusingWindow() for a self-firing one.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
 import { build, BUILD_FLAGS } from './build.mjs';
 import { containerExits, crash, selfFiring } from './crash.mjs';
-import { deploy, DEPLOY_FLAGS } from './deploy.mjs';
+import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
-import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, parseFlags, projectRoot, readDemo, runLive } from './lib/cli.mjs';
+import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, parseFlags, projectRoot, readDemo } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 // Every step's flags, the kube ones last (as in each script's --help).
@@ -24,7 +27,17 @@ export const DEMO_FLAGS = { ...STEP_FLAGS, ...KUBE_FLAGS };
 
 // Two: the second crash is the first the kubelet answers with CrashLoopBackOff, and watch ends there.
 const DEMO_CRASHES = 2;
+/** After the POST to an app that refuses to crash (trigger http). */
 const REFUSING_SHOW_S = 5;
+/** Trigger timer: on top of its --after, for the worker's boot and the supervisor's replacing it. */
+const TIMER_MARGIN_S = 5;
+/** Trigger startup: the crash fires right after boot; deploy does not wait for it, so allow a start. */
+const STARTUP_SHOW_S = 10;
+/**
+ * Trigger random has no bound: each request (the probes' every 5 s and 15 s included) fires with
+ * its probability. A fixed window, long enough for a few probes' chances, short enough for a stage.
+ */
+const RANDOM_SHOW_S = 30;
 
 // ---- steps --------------------------------------------------------------------------------------
 
@@ -54,22 +67,40 @@ function stopWatch(watch) {
 }
 
 /**
- * Watch first, then the crashes under it; resolves when watch has ended.
- * @param {string} context the checked kube context
- * @param {string[]} kube the --context / --yes flags for watch
+ * How long to watch a self-firing app that refuses to crash: long enough for its crash to fire at
+ * least once where that is bounded.
+ * @param {import('./lib/cli.mjs').DemoOptions} o
  */
-async function crashUnderWatch(context, kube) {
-  const loops = containerExits(readDemo());
+export function refusingWindow(o) {
+  switch (o.trigger) {
+    case 'timer':
+      // Each worker fires CRASH_AFTER_SECONDS (--after) after it booted, and deploy waited for the boot.
+      return o.after + TIMER_MARGIN_S;
+    case 'startup':
+      return STARTUP_SHOW_S;
+    default: // random
+      return RANDOM_SHOW_S;
+  }
+}
+
+/**
+ * Watch on screen while `during` runs (the crashes demo fires, if any); resolves when watch has
+ * ended. A container that exits: `watch --until crashloop` ends by itself. An app that refuses to
+ * crash: watch is stopped as Ctrl-C stops it, `showSeconds` after `during`.
+ * @param {string[]} kube the --context / --yes flags for watch
+ * @param {{ loops: boolean, showSeconds: number, during: (signal: AbortSignal) => Promise<void> }} how
+ */
+async function underWatch(kube, { loops, showSeconds, during }) {
   const watch = startWatch(loops ? ['--until', 'crashloop', ...kube] : kube);
   // Ctrl-C reaches watch directly; crash's port-forward and pod watch run detached and need telling.
   const interrupt = new AbortController();
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    await crash(context, { times: loops ? DEMO_CRASHES : 1, signal: interrupt.signal });
+    await during(interrupt.signal);
     if (!loops) {
-      if (dryRun()) process.stdout.write(`# ${REFUSING_SHOW_S}s later: stop watch as Ctrl-C does\n`);
-      await sleep(REFUSING_SHOW_S * 1000, undefined, { signal: interrupt.signal }).catch(() => {});
+      if (dryRun()) process.stdout.write(`# ${showSeconds}s later: stop watch as Ctrl-C does\n`);
+      await sleep(showSeconds * 1000, undefined, { signal: interrupt.signal }).catch(() => {});
       if (watch && !interrupt.signal.aborted) stopWatch(watch);
     }
   } catch (err) {
@@ -92,21 +123,35 @@ main(import.meta.url, async () => {
     script: 'demo',
     summary:
       'Run the whole demo: build, load, deploy, then watch until CrashLoopBackOff while crash (trigger http) ' +
-      `POSTs ${DEMO_CRASHES} times, each after the restart (once, and a short watch, for an app that refuses to crash).`,
+      `POSTs ${DEMO_CRASHES} times, each after the restart, or the crash fires by itself (other triggers). ` +
+      'An app that refuses to crash never crash-loops: a short watch instead, stopped once the crash has had time to fire.',
     flags: DEMO_FLAGS,
   });
-  // The guard comes first: refusing a context after a two-minute build would be rude.
+  // The guards come first: refusing a context or a namespace after a two-minute build would be rude.
   const context = await kubeContext(flags);
-  const { options } = readDemo();
+  await checkNamespace(context);
+  const demo = readDemo();
+  const loops = containerExits(demo);
 
   await build(flags);
   await load(flags, context);
-  await deploy(flags, context);
+  await deploy(flags, context, { namespaceChecked: true });
 
   // watch.mjs runs its own guard; hand it the context already checked here.
   const kube = ['--context', context, ...(flags['yes'] === true ? ['--yes'] : [])];
-  const selfFired = selfFiring(options);
-  if (selfFired === null) return crashUnderWatch(context, kube);
+  const selfFired = selfFiring(demo.options);
+  if (selfFired === null) {
+    return underWatch(kube, {
+      loops,
+      showSeconds: REFUSING_SHOW_S,
+      during: (signal) => crash(context, { times: loops ? DEMO_CRASHES : 1, signal }),
+    });
+  }
   note(selfFired);
-  await runLive`node scripts/watch.mjs ${['--until', 'crashloop', ...kube]}`;
+  const showSeconds = refusingWindow(demo.options);
+  if (!loops) {
+    const chance = demo.options.trigger === 'random' ? ' (trigger random: the crash may not fire in that time)' : '';
+    note(`the app refuses to crash, so it never crash-loops: watch runs ${showSeconds}s${chance}, then stops as Ctrl-C does`);
+  }
+  await underWatch(kube, { loops, showSeconds, during: async () => {} });
 });

@@ -1,6 +1,7 @@
 // @ts-check
 // Apply k8s/ to the local cluster and wait until the pod is ready (or say why we don't wait).
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireTool, run, step } from './lib/cli.mjs';
+// Never into a namespace the demo did not create (requireOwnNamespace in lib/cli.mjs).
+import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnNamespace, requireTool, run, step } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
@@ -12,13 +13,32 @@ export const DEPLOY_FLAGS = {
 // ---- steps --------------------------------------------------------------------------------------
 
 /**
- * @param {import('./lib/cli.mjs').FlagValues} flags
+ * Fails with one line when the demo's namespace exists and the demo did not create it.
  * @param {string} context the checked kube context
  */
-export async function deploy(flags, context) {
+export async function checkNamespace(context) {
+  const { namespace } = readDemo().options;
+  await requireTool('kubectl');
+  await requireOwnNamespace(
+    context,
+    namespace,
+    (label) =>
+      `namespace "${namespace}" already exists without the label ${label}: deploy will not take over a namespace ` +
+      'it did not create (it would set its Pod Security labels, and teardown would delete it with everything in it). ' +
+      'Choose another one: npx create-crash-demo . --overwrite --namespace NAME',
+  );
+}
+
+/**
+ * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {string} context the checked kube context
+ * @param {{ namespaceChecked?: boolean }} [opts] namespaceChecked: checkNamespace() already ran
+ */
+export async function deploy(flags, context, { namespaceChecked = false } = {}) {
   const { options } = readDemo();
   const kube = kubeArgs(context);
   await requireTool('kubectl');
+  if (!namespaceChecked) await checkNamespace(context);
   await run`kubectl ${kube} apply -k k8s`;
   if (options.trigger === 'startup') {
     // The pod crashes before it is ever ready: waiting would only time out.
@@ -36,7 +56,9 @@ export async function deploy(flags, context) {
 main(import.meta.url, async () => {
   const flags = parseFlags({
     script: 'deploy',
-    summary: 'Apply k8s/ (kubectl apply -k) to a local cluster and wait for the pod to be ready.',
+    summary:
+      'Apply k8s/ (kubectl apply -k) to a local cluster and wait for the pod to be ready. ' +
+      'Refuses a namespace that exists and was not created by the demo.',
     flags: DEPLOY_FLAGS,
   });
   await deploy(flags, await kubeContext(flags));

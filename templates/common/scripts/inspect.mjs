@@ -1,6 +1,6 @@
 // @ts-check
 // Look inside the running pod: who is PID 1 (the moment of truth), and what the app says about itself.
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, readDemo, requireTool, run, say } from './lib/cli.mjs';
+import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, prettyJson, readDemo, requireTool, run, say } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
@@ -34,16 +34,7 @@ export async function inspect(context) {
   say('PID 1 in the container (/proc/1/status):');
   for (const line of status.stdout.split('\n')) if (/^(Name|Uid):/.test(line)) say('  ' + line);
   say('GET / from inside the pod:');
-  say(indent(pretty(get.stdout)));
-}
-
-/** @param {string} text */
-function pretty(text) {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text.trim();
-  }
+  say(indent(prettyJson(get.stdout)));
 }
 
 /** @param {string} text */

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
 import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { dryRun, fail, hasTool, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run } from './lib/cli.mjs';
+import { dryRun, fail, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run } from './lib/cli.mjs';
 import {
   REHEARSE_ENGINES,
   cliEngine,
@@ -18,6 +18,7 @@ import {
   followLogs,
   imageExists,
   manifestMemoryLimit,
+  pickEngine,
   quantityBytes,
   runArgs,
   watchOom,
@@ -50,17 +51,6 @@ const READINESS = { periodMs: 2000, timeoutMs: 1500, failureThreshold: 2 };
 /** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
 
 // ---- steps --------------------------------------------------------------------------------------
-
-/** @param {import('./lib/cli.mjs').FlagValues} flags */
-async function pickEngine(flags) {
-  if (typeof flags['engine'] === 'string') {
-    await requireTool(flags['engine']);
-    return flags['engine'];
-  }
-  for (const engine of REHEARSE_ENGINES) if (await hasTool(engine)) return engine;
-  if (dryRun()) return 'docker';
-  return fail('no container engine found (looked for docker, podman on PATH): install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io/docs/installation)');
-}
 
 /** @param {boolean} fast */
 function chooseSchedule(fast) {
@@ -322,7 +312,7 @@ main(import.meta.url, async () => {
   const image = typeof flags['image'] === 'string' ? flags['image'] : imageRef(demo);
   const name = `${options.name}-rehearse`;
   const network = typeof flags['network'] === 'string' ? flags['network'] : null;
-  const engine = await pickEngine(flags);
+  const engine = await pickEngine(flags['engine'], REHEARSE_ENGINES);
   const argv = runArgs({ name, image, label: options.name, network, publish, memoryBytes: quantityBytes(memory.quantity) });
 
   if (dryRun()) {

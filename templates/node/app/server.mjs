@@ -19,6 +19,12 @@ function stop(code, why) {
   setTimeout(() => process.exit(code), 5000).unref(); // a worker stuck in disconnect must not keep us alive
 }
 
+// When two workers halt at once, the disconnect message to the one already gone fails with EPIPE:
+// expected while stopping, and it must not crash the primary (exit 1 instead of the halt code).
+cluster.on('fork', (worker) => {
+  worker.on('error', (err) => console.error(`crash-demo: worker ${worker.id}: ${err.message}`));
+});
+
 cluster.on('exit', (worker, code, signal) => {
   if (stopping) return;
   if (code === HALT_CODE) return stop(HALT_CODE, `worker ${worker.id} exited with ${HALT_CODE}: halt`);

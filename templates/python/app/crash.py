@@ -6,6 +6,7 @@ is caught (gunicorn 22+ answers HTTP 500) and the worker would live on.
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 
@@ -34,7 +35,33 @@ def expect():
     }[settings.MODE]
 
 
+def halt_marker():
+    """A file name unique to this arbiter's run (CRASH_DEMO_RUN is set by gunicorn.conf.py): a
+    restarted container in the same pod keeps /tmp, and its arbiter may well have the same pid."""
+    return os.path.join(tempfile.gettempdir(), f"crash-demo-halt-{os.environ.get('CRASH_DEMO_RUN', os.getppid())}")
+
+
+def first_to_halt():
+    """True for the first worker of this arbiter that halts it, False for any later one.
+
+    When two workers exit with APP_LOAD_ERROR at the same moment (a timer fires in both), gunicorn
+    20's arbiter halts on the first and never reaps the second: it then waits graceful_timeout (30 s)
+    before it exits. One halting worker keeps the demo's timing exact.
+    """
+    marker = halt_marker()
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True  # nowhere to write the marker: halt anyway
+    return True
+
+
 def fire():
+    if settings.MODE == "halt-supervisor" and not first_to_halt():
+        log(f"crash-demo: worker pid={os.getpid()} leaves the halt to the worker that fired first")
+        return
     log(f"<<<< crashing: {settings.MODE} pid={os.getpid()} ppid={os.getppid()} >>>>")
     if settings.MODE == "exit-worker":
         os._exit(1)

@@ -18,6 +18,11 @@
 //       unless the user named it with --context NAME --yes. Pass the result to every kubectl
 //       call as `--context` (see kubeArgs), so a context switch mid-run cannot redirect it.
 //   kubeArgs(context) -> ['--context', context]
+//   requireOwnNamespace(context, namespace, refusal)
+//       The namespace guard for what deploy and teardown do to the namespace (Pod Security labels;
+//       delete -k deletes it with everything inside): fails with refusal(label) when the namespace
+//       exists without OWNER_LABEL, the label k8s/namespace.yaml gives the one the demo creates.
+//       Under --dry-run it prints its `kubectl get namespace` and checks nothing.
 //   run`cmd ${arg}`         captured output; returns the ProcessOutput, or null under --dry-run
 //   runLive`cmd`           the command's output goes straight to the terminal
 //   runBackground`cmd`     started and left running (port-forward); returns the ProcessPromise,
@@ -28,6 +33,7 @@
 //   dryRun() -> boolean    whether --dry-run is on
 //   say(text)              a line for the user (stdout, or stderr under --dry-run so that stdout
 //                          holds nothing but commands); note(text): a dim line on stderr
+//   prettyJson(text)       an app's JSON answer indented for reading; text that is not JSON, trimmed
 //   step(title, fn)        a spinner around a long step (plain line when stderr is no terminal)
 //   requireTool(name, hint?) -> Promise<void>
 //       Fails with one line naming the tool and how to install it (hints known for kubectl, kind,
@@ -173,6 +179,15 @@ export function say(text) {
 /** @param {string} text */
 export function note(text) {
   process.stderr.write(chalk.dim(text) + '\n');
+}
+
+/** @param {string} text */
+export function prettyJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text.trim();
+  }
 }
 
 /**
@@ -392,6 +407,44 @@ export async function kubeContext(values) {
     );
   }
   return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the namespace guard: the demo touches no namespace it did not create
+
+/** The label in k8s/namespace.yaml that marks a namespace the demo created. */
+export const OWNER_LABEL = /** @type {const} */ (['app.kubernetes.io/part-of', 'crash-demo']);
+
+/**
+ * Who owns the namespace, from `kubectl get namespace NAME --ignore-not-found -o json`: it prints
+ * nothing (or an empty List) when the namespace does not exist.
+ * @param {string} stdout
+ * @returns {'absent' | 'demo' | 'other'}
+ */
+export function namespaceOwner(stdout) {
+  if (stdout.trim() === '') return 'absent';
+  /** @type {{ kind?: string, items?: unknown[], metadata?: { labels?: Record<string, string> } }} */
+  const obj = JSON.parse(stdout);
+  if (obj.kind === 'List' && (obj.items ?? []).length === 0) return 'absent';
+  const [key, value] = OWNER_LABEL;
+  return obj.metadata?.labels?.[key] === value ? 'demo' : 'other';
+}
+
+/**
+ * @param {string} context the checked kube context
+ * @param {string} namespace
+ * @param {(label: string) => string} refusal the line to fail with, given the label as key=value
+ */
+export async function requireOwnNamespace(context, namespace, refusal) {
+  const out = await run`kubectl ${kubeArgs(context)} get namespace ${namespace} --ignore-not-found -o json`;
+  if (!out) return; // --dry-run
+  let owner;
+  try {
+    owner = namespaceOwner(out.stdout);
+  } catch (err) {
+    return fail(`kubectl get namespace ${namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+  }
+  if (owner === 'other') fail(refusal(OWNER_LABEL.join('=')));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,43 @@
 // @ts-check
-// The container engine side of rehearse: the `run` command that gives the container what the pod
-// spec gives it, and the few engine calls the restart loop needs (start, wait, inspect), through
-// the engine's own CLI (docker or podman: same flags, same inspect fields).
+// The container engine: which one build and rehearse use, and the engine side of rehearse: the
+// `run` command that gives the container what the pod spec gives it, and the few engine calls the
+// restart loop needs (start, wait, inspect), through the engine's own CLI (docker or podman: same
+// flags, same inspect fields).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
+import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
 
+/** Any engine that builds an image from the Dockerfile, in order of preference. */
+export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
+/** rehearse drives the engine's CLI (run, start, wait, inspect): only these two share it. */
 export const REHEARSE_ENGINES = /** @type {const} */ (['docker', 'podman']);
+
+const ENGINE_HINT = 'install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io/docs/installation)';
+
+/**
+ * The engine to use: the one named with --engine (it must be installed), else the first of
+ * `engines` on PATH. Under --dry-run a missing engine only warns (as requireTool does), and the
+ * commands are printed for the first.
+ * @param {unknown} named the --engine value, if any
+ * @param {readonly string[]} engines
+ * @returns {Promise<string>}
+ */
+export async function pickEngine(named, engines) {
+  if (typeof named === 'string') {
+    await requireTool(named);
+    return named;
+  }
+  for (const engine of engines) if (await hasTool(engine)) return engine;
+  const message = `no container engine found (looked for ${engines.join(', ')} on PATH): ${ENGINE_HINT}`;
+  const first = engines[0];
+  if (dryRun() && first) {
+    note(`warning: ${message}`);
+    return first;
+  }
+  return fail(message);
+}
 
 /** The label on every rehearsal container (value: the demo name), for finding leftovers. */
 export const REHEARSE_LABEL = 'io.github.create-crash-demo.rehearse';
