@@ -184,6 +184,17 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
     assert.match(r.stderr, /cannot tell which local cluster the kube context "lab" is: pass --cluster kind\|minikube\|k3d\|docker-desktop/);
   });
 
+  test('trigger startup, an app that refuses to crash: deploy waits for the pod to be ready', async () => {
+    const r = await dry(makeProject({ trigger: 'startup', crash: 'exit-worker' }), 'deploy');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, [
+      'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json',
+      'kubectl --context kind-demo apply -k k8s',
+      'kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s',
+    ]);
+    assert.doesNotMatch(r.stderr, /crashes right after it starts/);
+  });
+
   test('trigger startup: deploy does not wait for a pod that can never be ready, and says why', async () => {
     const project = makeProject({ trigger: 'startup' });
     const r = await dry(project, 'deploy');
@@ -195,13 +206,14 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
   // demo for a self-firing trigger fires nothing itself: it watches. A container that exits
   // crash-loops by itself, and `watch --until crashloop` ends there; an app that refuses to crash
   // never does, so watch is stopped as Ctrl-C would, once the crash has had time to fire.
-  const before = (trigger: string) => [
+  const before = (trigger: string, exits = true) => [
     'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json',
     'docker build -t demo:0.1.0 .',
     'kind load docker-image demo:0.1.0 --name demo',
     'kubectl --context kind-demo apply -k k8s',
-    // startup: the pod crashes right after it starts, so deploy does not wait for it to be ready
-    ...(trigger === 'startup' ? [] : ['kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s']),
+    // startup: a container that exits crashes right after it starts, so deploy does not wait for it
+    // to be ready; an app that refuses to crash replaces its first worker and becomes ready
+    ...(trigger === 'startup' && exits ? [] : ['kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s']),
   ];
   for (const [trigger, how, window] of [
     ['random', /every request, the kubelet's probes included, fires the crash with probability 0\.06/, '30s (trigger random: the crash may not fire in that time)'],
@@ -229,7 +241,7 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
       const demo = await dry(makeProject({ trigger, crash: 'exit-worker', cluster: 'kind' }), 'demo');
       assert.equal(demo.code, 0, demo.stderr);
       const seconds = window.split(' ')[0];
-      assert.deepEqual(demo.lines, [...before(trigger), 'node scripts/watch.mjs --context kind-demo', `# ${seconds} later: stop watch as Ctrl-C does`]);
+      assert.deepEqual(demo.lines, [...before(trigger, false), 'node scripts/watch.mjs --context kind-demo', `# ${seconds} later: stop watch as Ctrl-C does`]);
       assert.ok(
         demo.stderr.includes(`the app refuses to crash, so it never crash-loops: watch runs ${window}, then stops as Ctrl-C does`),
         demo.stderr,

@@ -1,6 +1,7 @@
 // @ts-check
 // Apply k8s/ to the local cluster and wait until the pod is ready (or say why we don't wait).
 // Never into a namespace the demo did not create (requireOwnNamespace in lib/cli.mjs).
+import { containerExits } from './crash.mjs';
 import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnNamespace, requireTool, run, step } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
@@ -35,13 +36,15 @@ export async function checkNamespace(context) {
  * @param {{ namespaceChecked?: boolean }} [opts] namespaceChecked: checkNamespace() already ran
  */
 export async function deploy(flags, context, { namespaceChecked = false } = {}) {
-  const { options } = readDemo();
+  const demo = readDemo();
+  const { options } = demo;
   const kube = kubeArgs(context);
   await requireTool('kubectl');
   if (!namespaceChecked) await checkNamespace(context);
   await run`kubectl ${kube} apply -k k8s`;
-  if (options.trigger === 'startup') {
-    // The pod crashes before it is ever ready: waiting would only time out.
+  if (options.trigger === 'startup' && containerExits(demo)) {
+    // The container exits before it is ever ready: waiting would only time out. (An app that
+    // refuses to crash loses one worker at startup, gets a new one, and becomes ready.)
     note('trigger "startup": the pod crashes right after it starts, so there is nothing to wait for');
     return;
   }
