@@ -46,7 +46,7 @@ export function renderTimelineSvg(input, opts = {}) {
   const top = 70;
   const rowH = 56;
   const rows = input.containers.length === 0 ? 1 : input.containers.length;
-  const height = top + rows * rowH + 70;
+  const height = top + rows * rowH + 90; // ticks, the axis name, then the legend below them
   const title = opts.title ?? 'Restart timeline';
 
   /** @type {number[]} */
