@@ -6,6 +6,7 @@ import {
   clusterKindOf,
   isLocalContext,
   loadImageCommand,
+  loadImagePlan,
   resolveCluster,
 } from '../../templates/common/scripts/lib/context.mjs';
 
@@ -103,4 +104,71 @@ test('a --cluster that cannot be the cluster behind the context is refused, nami
   assert.throws(() => loadImageCommand('k3d', 'kind-demo', 'demo:0.1.0'), /--cluster k3d needs a k3d kube context \(k3d-<cluster>\), but the context is "kind-demo"/);
   assert.throws(() => loadImageCommand('minikube', 'k3d-demo', 'demo:0.1.0'), /--cluster minikube needs a minikube kube context/);
   assert.throws(() => loadImageCommand('docker-desktop', 'kind-demo', 'demo:0.1.0'), /--cluster docker-desktop needs a docker-desktop kube context/);
+});
+
+// loadImagePlan: the same, for an image built with any engine. kind, minikube and k3d read Docker's
+// image store; another engine's image goes through an archive file.
+const ARCHIVE = '/tmp/crash-demo-load-abc123/image.tar';
+
+test('engine docker: exactly the loadImageCommand commands, nothing saved first', () => {
+  for (const [cluster, context] of [['kind', 'kind-demo'], ['minikube', 'minikube'], ['minikube', 'lab'], ['k3d', 'k3d-demo']] as const) {
+    assert.deepEqual(loadImagePlan(cluster, context, 'demo:0.1.0', 'docker', ARCHIVE), { save: null, load: loadImageCommand(cluster, context, 'demo:0.1.0') }, context);
+  }
+  assert.equal(loadImagePlan('docker-desktop', 'docker-desktop', 'demo:0.1.0', 'docker', ARCHIVE), null);
+});
+
+for (const engine of ['podman', 'nerdctl']) {
+  const save = { tool: engine, args: ['save', '-o', ARCHIVE, 'demo:0.1.0'] };
+
+  test(`engine ${engine}, kind: ${engine} save -o FILE IMAGE, then kind load image-archive FILE --name <cluster>`, () => {
+    assert.deepEqual(loadImagePlan('kind', 'kind-lab', 'demo:0.1.0', engine, ARCHIVE), {
+      save,
+      load: { tool: 'kind', args: ['load', 'image-archive', ARCHIVE, '--name', 'lab'] },
+    });
+  });
+
+  test(`engine ${engine}, minikube: minikube image load FILE, with -p <profile> only for a profile other than the default`, () => {
+    assert.deepEqual(loadImagePlan('minikube', 'minikube', 'demo:0.1.0', engine, ARCHIVE), {
+      save,
+      load: { tool: 'minikube', args: ['image', 'load', ARCHIVE] },
+    });
+    assert.deepEqual(loadImagePlan('minikube', 'lab', 'demo:0.1.0', engine, ARCHIVE)?.load, { tool: 'minikube', args: ['image', 'load', ARCHIVE, '-p', 'lab'] });
+  });
+
+  test(`engine ${engine}, k3d: k3d image import FILE -c <cluster>`, () => {
+    assert.deepEqual(loadImagePlan('k3d', 'k3d-demo', 'demo:0.1.0', engine, ARCHIVE), {
+      save,
+      load: { tool: 'k3d', args: ['image', 'import', ARCHIVE, '-c', 'demo'] },
+    });
+  });
+
+  test(`engine ${engine}: a --cluster that cannot be the cluster behind the context is refused as with docker`, () => {
+    assert.throws(() => loadImagePlan('kind', 'minikube', 'demo:0.1.0', engine, ARCHIVE), /--cluster kind needs a kind kube context \(kind-<cluster>\), but the context is "minikube"/);
+    assert.throws(() => loadImagePlan('docker-desktop', 'k3d-demo', 'demo:0.1.0', engine, ARCHIVE), /--cluster docker-desktop needs a docker-desktop kube context/);
+  });
+}
+
+test('a cluster on the Docker engine\'s own store cannot see a podman or nerdctl image: refused, saying how to copy it over', () => {
+  for (const context of ['docker-desktop', 'orbstack', 'colima', 'rancher-desktop']) {
+    assert.throws(
+      () => loadImagePlan('docker-desktop', context, 'demo:0.1.0', 'podman', ARCHIVE),
+      { message: `${context} runs the images of its own engine, which cannot see demo:0.1.0 built with podman: build with --engine docker, or copy it with: podman save demo:0.1.0 | docker load` },
+      context,
+    );
+  }
+  assert.throws(
+    () => loadImagePlan('docker-desktop', 'orbstack', 'demo:0.1.0', 'nerdctl', ARCHIVE),
+    { message: 'orbstack runs the images of its own engine, which cannot see demo:0.1.0 built with nerdctl: build with --engine docker, or copy it with: nerdctl save demo:0.1.0 | docker load' },
+  );
+});
+
+test('rancher-desktop with nerdctl: its Kubernetes runs images from containerd\'s k8s.io namespace, and it says how to copy the image there', () => {
+  assert.throws(
+    () => loadImagePlan('docker-desktop', 'rancher-desktop', 'demo:0.1.0', 'nerdctl', ARCHIVE),
+    {
+      message:
+        "rancher-desktop (containerd engine) runs images from nerdctl's k8s.io namespace, and demo:0.1.0 was built into the default one: " +
+        'copy it with: nerdctl save demo:0.1.0 | nerdctl --namespace k8s.io load',
+    },
+  );
 });

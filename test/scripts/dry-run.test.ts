@@ -249,3 +249,67 @@ describe('--dry-run, per demo variant', { concurrency: true }, () => {
     });
   }
 });
+
+// An image built with podman or nerdctl is not in Docker, where kind, minikube and k3d look: load
+// saves it to an archive in a temp dir and loads that. --dry-run shows the temp dir as
+// <TMPDIR>/crash-demo-load-XXXXXX (mkdtemp's random suffix), the file as image.tar in it.
+describe('load --dry-run with --engine podman or nerdctl, per cluster kind', { concurrency: true }, () => {
+  const TMP = '/tmp/crash-demo-test-tmpdir';
+  const archive = `${TMP}/crash-demo-load-XXXXXX/image.tar`;
+  const project = makeProject({ cluster: 'auto' });
+  for (const engine of ['podman', 'nerdctl'] as const) {
+    // the engines are placeholders: the test fails if one is run
+    const engines = makeBin({ kubectl: 'real', podman: 'placeholder', nerdctl: 'placeholder' });
+    const dry = (context: string, args: string[] = []) =>
+      runScript(project, 'load', ['--dry-run', '--engine', engine, ...args], { bin: engines, kubeconfig: kubeconfig(context), env: { TMPDIR: TMP } });
+    const save = `${engine} save -o ${archive} demo:0.1.0`;
+
+    for (const [context, args, load] of [
+      ['kind-kind', [], `kind load image-archive ${archive} --name kind`],
+      ['minikube', [], `minikube image load ${archive}`],
+      ['lab', ['--cluster', 'minikube', '--context', 'lab', '--yes'], `minikube image load ${archive} -p lab`],
+      ['k3d-k3s-default', [], `k3d image import ${archive} -c k3s-default`],
+    ] as const) {
+      test(`${engine}, context ${context}: ${save}, then ${load}`, async () => {
+        const r = await dry(context, [...args]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(r.lines, [save, load]);
+        assert.deepEqual(engines.calls(), [], `${engine} was never run`);
+      });
+    }
+
+    for (const context of ['docker-desktop', 'rancher-desktop', 'orbstack', 'colima']) {
+      const k8sio = engine === 'nerdctl' && context === 'rancher-desktop';
+      test(`${engine}, context ${context}: refused in one line, ${k8sio ? "naming containerd's k8s.io namespace" : 'saying how to copy the image into Docker'}`, async () => {
+        const r = await dry(context);
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, '');
+        const expected = k8sio
+          ? "✖ rancher-desktop (containerd engine) runs images from nerdctl's k8s.io namespace, and demo:0.1.0 was built into the default one: copy it with: nerdctl save demo:0.1.0 | nerdctl --namespace k8s.io load"
+          : `✖ ${context} runs the images of its own engine, which cannot see demo:0.1.0 built with ${engine}: build with --engine docker, or copy it with: ${engine} save demo:0.1.0 | docker load`;
+        assert.deepEqual(r.stderr.trim().split('\n'), [expected]);
+      });
+    }
+  }
+
+  test('without --engine, load takes the image from the engine build would pick: podman when docker is absent', async () => {
+    const podman = makeBin({ kubectl: 'real', podman: 'placeholder', nerdctl: 'placeholder' });
+    const r = await runScript(project, 'load', ['--dry-run'], { bin: podman, kubeconfig: kubeconfig('kind-demo'), env: { TMPDIR: TMP } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, [`podman save -o ${archive} demo:0.1.0`, `kind load image-archive ${archive} --name demo`]);
+  });
+
+  test('demo --engine nerdctl: build and load both use nerdctl', async () => {
+    const nerdctl = makeBin({ kubectl: 'real', nerdctl: 'placeholder' });
+    const r = await runScript(project, 'demo', ['--dry-run', '--engine', 'nerdctl'], { bin: nerdctl, kubeconfig: kubeconfig('kind-demo'), env: { TMPDIR: TMP } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines.slice(0, 4), [
+      'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json',
+      'nerdctl build -t demo:0.1.0 .',
+      `nerdctl save -o ${archive} demo:0.1.0`,
+      `kind load image-archive ${archive} --name demo`,
+    ]);
+    assert.equal(r.lines[4], 'kubectl --context kind-demo apply -k k8s');
+    assert.deepEqual(nerdctl.calls(), []);
+  });
+});

@@ -2,7 +2,10 @@
 // Real runs (no --dry-run): the scripts must stop before running anything.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+import { tempDir } from '../support/tree.js';
 
 /** One red line (colour off in tests), no stack trace. */
 function oneLine(stderr: string): string {
@@ -33,7 +36,8 @@ describe('a missing tool: exit 1, one line naming it and how to install it', { c
     ['k3d-demo', 'k3d', 'https://k3d.io/#installation'],
   ] as const) {
     test(`load into ${context} without ${tool}`, async () => {
-      const bin = makeBin({ kubectl: 'logged' });
+      // docker is there (a placeholder, never run): load looks for the image's engine first
+      const bin = makeBin({ kubectl: 'logged', docker: 'placeholder' });
       const r = await runScript(project, 'load', [], { bin, kubeconfig: kubeconfig(context) });
       assert.equal(r.code, 1);
       assert.equal(oneLine(r.stderr), `✖ ${tool} is not installed (not found on PATH): install ${tool}: ${hint}`);
@@ -89,7 +93,7 @@ describe('--help lists every flag of the script', { concurrency: true }, () => {
   const project = makeProject();
   const FLAGS: Record<string, string[]> = {
     build: ['--engine NAME', '--base-image IMAGE', '--network MODE'],
-    load: ['--cluster KIND', '--context NAME', '--yes'],
+    load: ['--engine NAME', '--cluster KIND', '--context NAME', '--yes'],
     deploy: ['--timeout DURATION', '--context NAME', '--yes'],
     crash: ['--times N', '--context NAME', '--yes'],
     inspect: ['--context NAME', '--yes'],
@@ -104,6 +108,44 @@ describe('--help lists every flag of the script', { concurrency: true }, () => {
       assert.equal(r.lines[0], `Usage: npm run ${script} -- [flags]    (or: node scripts/${script}.mjs [flags])`);
       const listed = r.lines.filter((l) => l.startsWith('  --')).map((l) => l.trim().split(/\s{2,}/)[0]);
       assert.deepEqual(listed, [...flags, '--dry-run', '--help']);
+    });
+  }
+});
+
+// load with an engine other than docker saves the image to a temp archive, which must not outlive
+// the run. Stand-ins: podman writes the archive it is asked for; kind records whether that file
+// was there when it was asked to load it, and exits with KIND_EXIT.
+describe('load --engine podman, for real with stand-in podman and kind: the temp archive is removed', { concurrency: true }, () => {
+  const project = makeProject({ cluster: 'auto' });
+  const standIns = () => {
+    const bin = makeBin({ kubectl: 'real' });
+    const calls = join(bin.dir, '.calls');
+    const tool = (name: string, body: string) => {
+      writeFileSync(join(bin.dir, name), `#!/bin/bash\nprintf '%s\\n' "${name} $*" >> '${calls}'\n${body}\n`);
+      chmodSync(join(bin.dir, name), 0o755);
+    };
+    // podman save -o FILE IMAGE
+    tool('podman', 'printf archive > "$3"');
+    // kind load image-archive FILE --name NAME
+    tool('kind', `[ -f "$3" ] && printf '%s\\n' "archive there" >> '${calls}'\nexit "\${KIND_EXIT:-0}"`);
+    const tmp = join(tempDir('crash-demo-tmpdir-'), 'tmp');
+    mkdirSync(tmp);
+    return { bin, tmp };
+  };
+
+  for (const [outcome, kindExit] of [['kind loads it', '0'], ['kind fails', '1']] as const) {
+    test(`${outcome}: podman saves into a temp dir, kind loads that file, and the dir is gone afterwards`, async () => {
+      const { bin, tmp } = standIns();
+      const r = await runScript(project, 'load', ['--engine', 'podman'], { bin, kubeconfig: kubeconfig('kind-demo'), env: { TMPDIR: tmp, KIND_EXIT: kindExit } });
+      assert.equal(r.code, kindExit === '0' ? 0 : 1, r.stderr);
+      const calls = bin.calls();
+      const archive = /^podman save -o (\S+) demo:0\.1\.0$/.exec(calls[0] ?? '')?.[1];
+      assert.ok(archive, calls.join('\n'));
+      assert.ok(archive.startsWith(`${tmp}/crash-demo-load-`) && archive.endsWith('/image.tar'), archive);
+      assert.deepEqual(calls, [`podman save -o ${archive} demo:0.1.0`, `kind load image-archive ${archive} --name demo`, 'archive there']);
+      assert.equal(existsSync(archive), false);
+      assert.deepEqual(readdirSync(tmp), [], 'nothing left in the temp dir');
+      if (kindExit !== '0') assert.match(r.stderr, /✖ kind load image-archive \S+ --name demo failed \(exit 1\)/);
     });
   }
 });

@@ -1,12 +1,12 @@
 // @ts-check
 // Build the demo image with whichever container engine is installed, tagged <name>:<version>.
 import { imageRef, main, parseFlags, run, step } from './lib/cli.mjs';
-import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
+import { BUILD_ENGINES, ENGINE_FLAGS, pickEngine } from './lib/engine.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
 export const BUILD_FLAGS = {
-  engine: { type: 'string', placeholder: 'NAME', choices: BUILD_ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
+  ...ENGINE_FLAGS,
   'base-image': { type: 'string', placeholder: 'IMAGE', describe: 'base image, passed as --build-arg BASE_IMAGE=IMAGE (default: the one in the Dockerfile)' },
   network: { type: 'string', placeholder: 'MODE', describe: 'network for RUN steps, passed to the engine (e.g. host, for machines without a bridge network)' },
 };

@@ -17,6 +17,7 @@ import { build, BUILD_FLAGS } from './build.mjs';
 import { containerExits, crash, selfFiring } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
+import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
 import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, parseFlags, projectRoot, readDemo } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
@@ -133,9 +134,11 @@ main(import.meta.url, async () => {
   const demo = readDemo();
   const loops = containerExits(demo);
 
-  await build(flags);
-  await load(flags, context);
-  await deploy(flags, context, { namespaceChecked: true });
+  // One engine for both: load must take the image from the store build put it in.
+  const steps = { ...flags, engine: await pickEngine(flags['engine'], BUILD_ENGINES) };
+  await build(steps);
+  await load(steps, context);
+  await deploy(steps, context, { namespaceChecked: true });
 
   // watch.mjs runs its own guard; hand it the context already checked here.
   const kube = ['--context', context, ...(flags['yes'] === true ? ['--yes'] : [])];

@@ -1,11 +1,19 @@
 // @ts-check
 // Put the built image into the local cluster behind the kube context, so no registry is needed.
-import { loadImageCommand, resolveCluster } from './lib/context.mjs';
-import { KUBE_FLAGS, fail, imageRef, kubeContext, main, note, parseFlags, readDemo, requireTool, run, step } from './lib/cli.mjs';
+// kind, minikube and k3d read images from Docker; an image built with podman or nerdctl is saved to
+// an archive in a temp dir first, the cluster tool loads that file, and the dir is removed after.
+// Under --dry-run the archive is shown as <OS temp dir>/crash-demo-load-XXXXXX/image.tar.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadImagePlan, resolveCluster } from './lib/context.mjs';
+import { KUBE_FLAGS, dryRun, fail, imageRef, kubeContext, main, note, parseFlags, readDemo, requireTool, run, step } from './lib/cli.mjs';
+import { BUILD_ENGINES, ENGINE_FLAGS, pickEngine } from './lib/engine.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
 export const LOAD_FLAGS = {
+  ...ENGINE_FLAGS,
   cluster: {
     type: 'string',
     placeholder: 'KIND',
@@ -14,6 +22,11 @@ export const LOAD_FLAGS = {
   },
   ...KUBE_FLAGS,
 };
+
+const ARCHIVE_PREFIX = 'crash-demo-load-';
+const ARCHIVE_NAME = 'image.tar';
+/** What --dry-run shows for the temp dir mkdtemp would make (its suffix is random). */
+const DRY_RUN_ARCHIVE = join(tmpdir(), `${ARCHIVE_PREFIX}XXXXXX`, ARCHIVE_NAME);
 
 // ---- steps --------------------------------------------------------------------------------------
 
@@ -25,26 +38,48 @@ export async function load(flags, context) {
   const demo = readDemo();
   const image = imageRef(demo);
   const wanted = typeof flags['cluster'] === 'string' ? flags['cluster'] : demo.options.cluster;
-  /** @type {ReturnType<typeof loadImageCommand>} */
-  let command;
-  try {
-    command = loadImageCommand(resolveCluster(wanted, context), context, image);
-  } catch (err) {
-    return fail(err instanceof Error ? err.message : String(err));
-  }
-  if (command === null) {
+  const engine = await pickEngine(flags['engine'], BUILD_ENGINES);
+  /** @param {string} archive */
+  const plan = (archive) => {
+    try {
+      return loadImagePlan(resolveCluster(wanted, context), context, image, engine, archive);
+    } catch (err) {
+      return fail(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const shown = plan(DRY_RUN_ARCHIVE);
+  if (shown === null) {
     note(`${context} runs on the engine's own image store: ${image} is already there, nothing to load`);
     return;
   }
-  await requireTool(command.tool);
-  await step(`loading ${image} into ${context}`, () => run`${command.tool} ${command.args}`);
+  await requireTool(shown.load.tool);
+  if (shown.save === null || dryRun()) return loadFrom(shown, image, context);
+  const dir = mkdtempSync(join(tmpdir(), ARCHIVE_PREFIX));
+  try {
+    // The same decision as shown, only with the real file.
+    await loadFrom(/** @type {import('./lib/context.mjs').LoadPlan} */ (plan(join(dir, ARCHIVE_NAME))), image, context);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {import('./lib/context.mjs').LoadPlan} plan
+ * @param {string} image
+ * @param {string} context
+ */
+async function loadFrom({ save, load }, image, context) {
+  if (save) await step(`saving ${image} from ${save.tool} to an archive`, () => run`${save.tool} ${save.args}`);
+  await step(`loading ${image} into ${context}`, () => run`${load.tool} ${load.args}`);
 }
 
 // ---- main ---------------------------------------------------------------------------------------
 main(import.meta.url, async () => {
   const flags = parseFlags({
     script: 'load',
-    summary: 'Load the built image into the local cluster (kind, minikube, k3d; nothing for Docker Desktop and friends).',
+    summary:
+      'Load the built image into the local cluster (kind, minikube, k3d; nothing for Docker Desktop and friends). ' +
+      'An image built with podman or nerdctl goes through an archive in a temp dir, removed afterwards.',
     flags: LOAD_FLAGS,
   });
   await load(flags, await kubeContext(flags));

@@ -69,29 +69,68 @@ export function resolveCluster(cluster, context) {
  * The command that puts a locally built image into the cluster behind `context`, or null when the
  * cluster already sees the engine's images. Throws when the context cannot belong to that kind
  * of cluster (the image would go to one cluster and the deploy to another).
+ * kind, minikube and k3d read the image from Docker; for another engine see loadImagePlan.
  * @param {ClusterKind} cluster
  * @param {string} context
  * @param {string} image e.g. `demo:0.1.0`
  * @returns {Command | null}
  */
 export function loadImageCommand(cluster, context, image) {
+  return intoCluster(cluster, context, { image });
+}
+
+/** @typedef {{ save: Command | null, load: Command }} LoadPlan */
+
+/**
+ * How an image built with `engine` gets into the cluster: Docker's image store is the one kind,
+ * minikube and k3d read, so a docker image goes in as loadImageCommand says. An image of any
+ * other engine (podman, nerdctl) is first saved to `archive` (`<engine> save -o`), and the
+ * cluster tool loads that file. Null: nothing to load. Throws where loadImageCommand does, and
+ * for a cluster on the Docker engine's own store (Docker Desktop and friends) with an image of
+ * another engine, which it cannot see: the message says how to get it there.
+ * @param {ClusterKind} cluster
+ * @param {string} context
+ * @param {string} image
+ * @param {string} engine docker, podman or nerdctl
+ * @param {string} archive the file the image is saved to (not used for docker)
+ * @returns {LoadPlan | null}
+ */
+export function loadImagePlan(cluster, context, image, engine, archive) {
+  if (engine === 'docker') {
+    const load = loadImageCommand(cluster, context, image);
+    return load === null ? null : { save: null, load };
+  }
+  const load = intoCluster(cluster, context, { archive });
+  if (load === null) throw notShared(context, image, engine);
+  return { save: { tool: engine, args: ['save', '-o', archive, image] }, load };
+}
+
+/**
+ * @param {ClusterKind} cluster
+ * @param {string} context
+ * @param {{ image: string } | { archive: string }} source an image in Docker, or an image archive
+ * @returns {Command | null}
+ */
+function intoCluster(cluster, context, source) {
+  const what = 'image' in source ? source.image : source.archive;
   switch (cluster) {
     case 'kind': {
       const name = withoutPrefix(context, 'kind-');
       if (name === null) throw mismatch(cluster, context, 'kind-<cluster>');
-      return { tool: 'kind', args: ['load', 'docker-image', image, '--name', name] };
+      const from = 'image' in source ? 'docker-image' : 'image-archive';
+      return { tool: 'kind', args: ['load', from, what, '--name', name] };
     }
     case 'k3d': {
       const name = withoutPrefix(context, 'k3d-');
       if (name === null) throw mismatch(cluster, context, 'k3d-<cluster>');
-      return { tool: 'k3d', args: ['image', 'import', image, '-c', name] };
+      return { tool: 'k3d', args: ['image', 'import', what, '-c', name] };
     }
     case 'minikube': {
       const other = clusterKindOf(context);
       if (other !== null && other !== 'minikube') throw mismatch(cluster, context, '<minikube profile>');
       // minikube names the context after the profile; the default profile needs no -p.
       const profile = context === MINIKUBE_DEFAULT_PROFILE ? [] : ['-p', context];
-      return { tool: 'minikube', args: ['image', 'load', image, ...profile] };
+      return { tool: 'minikube', args: ['image', 'load', what, ...profile] };
     }
     case 'docker-desktop': {
       const other = clusterKindOf(context);
@@ -101,6 +140,28 @@ export function loadImageCommand(cluster, context, image) {
       return null;
     }
   }
+}
+
+/**
+ * A shared-engine cluster runs the images of its own engine only. Rancher Desktop with its
+ * containerd engine runs the images in containerd's `k8s.io` namespace (nerdctl's README: "To build
+ * an image for local Kubernetes without using registry: nerdctl --namespace k8s.io build"), while
+ * a plain `nerdctl build` tags into the `default` namespace.
+ * @param {string} context
+ * @param {string} image
+ * @param {string} engine
+ */
+function notShared(context, image, engine) {
+  if (context === 'rancher-desktop' && engine === 'nerdctl') {
+    return new Error(
+      `${context} (containerd engine) runs images from nerdctl's k8s.io namespace, and ${image} was built into the default one: ` +
+        `copy it with: nerdctl save ${image} | nerdctl --namespace k8s.io load`,
+    );
+  }
+  return new Error(
+    `${context} runs the images of its own engine, which cannot see ${image} built with ${engine}: ` +
+      `build with --engine docker, or copy it with: ${engine} save ${image} | docker load`,
+  );
 }
 
 /**

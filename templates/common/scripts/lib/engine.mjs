@@ -1,5 +1,5 @@
 // @ts-check
-// The container engine: which one build and rehearse use, and the engine side of rehearse: the
+// The container engine: which one build, load and rehearse use, and the engine side of rehearse: the
 // `run` command that gives the container what the pod spec gives it, and the few engine calls the
 // restart loop needs (start, wait, inspect), through the engine's own CLI (docker or podman: same
 // flags, same inspect fields).
@@ -11,6 +11,16 @@ import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */
 export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
+
+/**
+ * The --engine flag row of build and load (and so demo): load must read the image from the store
+ * build put it in, so both pick the engine by the same rule (pickEngine over BUILD_ENGINES).
+ * @type {import('./cli.mjs').FlagTable}
+ */
+export const ENGINE_FLAGS = {
+  engine: { type: 'string', placeholder: 'NAME', choices: BUILD_ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
+};
+
 /** rehearse drives the engine's CLI (run, start, wait, inspect): only these two share it. */
 export const REHEARSE_ENGINES = /** @type {const} */ (['docker', 'podman']);
 
