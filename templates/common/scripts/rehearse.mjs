@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
 import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { dryRun, fail, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run } from './lib/cli.mjs';
+import { dryRun, fail, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
 import {
   REHEARSE_ENGINES,
   cliEngine,
@@ -153,22 +153,8 @@ export async function rehearse(o) {
   process.once('SIGTERM', stop);
 
   // While the container backs off, a ticking countdown on stderr (terminals only).
-  let ticking = false;
-  const clearTicker = () => {
-    if (ticking) process.stderr.write('\r\x1b[K');
-    ticking = false;
-  };
-  const ticker =
-    process.stderr.isTTY && !o.json
-      ? setInterval(() => {
-          const left = view.countdown(Date.now());
-          clearTicker();
-          if (left) {
-            process.stderr.write(left);
-            ticking = true;
-          }
-        }, 1000)
-      : null;
+  const ticker = startTicker(() => view.countdown(Date.now()), !o.json);
+  const clearTicker = ticker.clear;
 
   let generation = 0; // one per container start, so a late probe answer is not taken for the next run
   let running = false;
@@ -256,9 +242,8 @@ export async function rehearse(o) {
   } catch (err) {
     error = err;
   } finally {
-    if (ticker) clearInterval(ticker);
+    ticker.stop();
     if (probe) clearInterval(probe);
-    clearTicker();
     stopLogs();
     stopOom();
     process.removeListener('SIGINT', stop);

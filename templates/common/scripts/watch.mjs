@@ -22,6 +22,7 @@ import {
   requireTool,
   runBackground,
   say,
+  startTicker,
 } from './lib/cli.mjs';
 import { asPods, createJsonSplitter, createNormalizer, parseObservations, recordingHeader, recordingLine } from './lib/events.mjs';
 import { renderTimelineSvg } from './lib/timeline-svg.mjs';
@@ -143,22 +144,8 @@ export async function watchLive(context, o) {
   process.once('SIGINT', stop); // Ctrl-C: stop watching, then the summary and the SVG
 
   // While a container backs off, a ticking countdown on stderr (terminals only).
-  let ticking = false;
-  const clearTicker = () => {
-    if (ticking) process.stderr.write('\r\x1b[K');
-    ticking = false;
-  };
-  const ticker =
-    process.stderr.isTTY && !o.json
-      ? setInterval(() => {
-          const left = o.view.countdown(Date.now());
-          clearTicker();
-          if (left) {
-            process.stderr.write(left);
-            ticking = true;
-          }
-        }, 1000)
-      : null;
+  const ticker = startTicker(() => o.view.countdown(Date.now()), !o.json);
+  const clearTicker = ticker.clear;
 
   if (!o.json) process.stdout.write(o.view.header() + '\n');
   try {
@@ -173,8 +160,7 @@ export async function watchLive(context, o) {
       if (stopped) break;
     }
   } finally {
-    if (ticker) clearInterval(ticker);
-    clearTicker();
+    ticker.stop();
     process.removeListener('SIGINT', stop);
     recording?.end();
   }

@@ -35,6 +35,9 @@
 //                          holds nothing but commands); note(text): a dim line on stderr
 //   prettyJson(text)       an app's JSON answer indented for reading; text that is not JSON, trimmed
 //   step(title, fn)        a spinner around a long step (plain line when stderr is no terminal)
+//   startTicker(text, on) -> { clear, stop }
+//       Rewrites one status line on stderr every second with text() (null: nothing to show), only
+//       when `on` and stderr is a terminal. clear() wipes the line before other output; stop() ends it.
 //   requireTool(name, hint?) -> Promise<void>
 //       Fails with one line naming the tool and how to install it (hints known for kubectl, kind,
 //       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
@@ -179,6 +182,38 @@ export function say(text) {
 /** @param {string} text */
 export function note(text) {
   process.stderr.write(chalk.dim(text) + '\n');
+}
+
+/**
+ * A status line on stderr, rewritten every second (a countdown): watch and rehearse share it.
+ * @param {() => string | null} text
+ * @param {boolean} on
+ * @returns {{ clear: () => void, stop: () => void }}
+ */
+export function startTicker(text, on) {
+  let ticking = false;
+  const clear = () => {
+    if (ticking) process.stderr.write('\r\x1b[K');
+    ticking = false;
+  };
+  const timer =
+    on && process.stderr.isTTY
+      ? setInterval(() => {
+          const line = text();
+          clear();
+          if (line) {
+            process.stderr.write(line);
+            ticking = true;
+          }
+        }, 1000)
+      : null;
+  return {
+    clear,
+    stop: () => {
+      if (timer) clearInterval(timer);
+      clear();
+    },
+  };
 }
 
 /** @param {string} text */
