@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ejs from 'ejs';
-import { packageRoot, planFiles } from './files.js';
+import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
 import type { Options, Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
@@ -41,8 +41,8 @@ export function scriptNames(paths: Iterable<string>): string[] {
 }
 
 /** Everything a template may use. */
-export function templateData(o: Options) {
-  const scripts = scriptNames(planFiles(o).map((f) => f.dest));
+export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
+  const scripts = scriptNames(plan.map((f) => f.dest));
   return {
     /** The zx scripts this demo has (scripts/<name>.mjs), for package.json and the README. */
     scripts,
@@ -59,8 +59,7 @@ export function templateData(o: Options) {
   };
 }
 
-export function savedDemo(o: Options): SavedDemo {
-  const data = templateData(o);
+export function savedDemo(o: Options, data: ReturnType<typeof templateData> = templateData(o)): SavedDemo {
   return {
     generator: { name: 'create-crash-demo', version: data.version },
     options: o,
@@ -71,15 +70,16 @@ export function savedDemo(o: Options): SavedDemo {
 
 /** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
 export function renderDemo(o: Options): DemoFiles {
-  const data = templateData(o);
+  const plan = planFiles(o);
+  const data = templateData(o, plan);
   const files: DemoFiles = new Map();
-  for (const t of planFiles(o)) {
+  for (const t of plan) {
     files.set(
       t.dest,
       t.ejs ? ejs.render(readFileSync(t.source, 'utf8'), data, { filename: t.source }) : readFileSync(t.source),
     );
   }
-  files.set('crash-demo.json', JSON.stringify(savedDemo(o), null, 2) + '\n');
+  files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
