@@ -155,6 +155,7 @@ export const OPTIONS = {
       minikube: 'minikube image load',
       k3d: 'k3d image import',
       'docker-desktop': 'nothing to load: the cluster shares the Docker engine',
+      containerd: 'ctr -n k8s.io images import: a node on this machine running containerd (kubeadm, or a binaries set-up)',
     },
     default: 'auto',
     describe: 'how the scripts put the image into the cluster',

@@ -3,6 +3,8 @@
 // the kube context comes from a real kubeconfig read by the real kubectl.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeBin, makeProject, kubeconfig, runScript, type Bin } from './project.js';
 import type { RawOptions } from '../../src/index.js';
 
@@ -102,6 +104,29 @@ describe('load --dry-run, per context of each cluster kind (--cluster auto)', { 
       else assert.match(r.stderr, new RegExp(`warning: ${expected[0].split(' ')[0]} is not installed`), 'a missing tool is only a warning under --dry-run');
     });
   }
+});
+
+describe('load --dry-run, --cluster containerd (a node on this machine running containerd)', { concurrency: true }, () => {
+  const project = makeProject({ cluster: 'containerd' });
+  const archive = join(tmpdir(), 'crash-demo-load-XXXXXX', 'image.tar');
+  // The context's name says nothing; its API server on loopback makes it local.
+  const kc = kubeconfig('my-node');
+  for (const [how, args, env, socket] of [
+    ["containerd's default socket", [], {}, '/run/containerd/containerd.sock'],
+    ['$CONTAINERD_ADDRESS', [], { CONTAINERD_ADDRESS: '/run/k8s/containerd.sock' }, '/run/k8s/containerd.sock'],
+    ['--containerd-address over $CONTAINERD_ADDRESS', ['--containerd-address', '/tmp/c.sock'], { CONTAINERD_ADDRESS: '/run/k8s/containerd.sock' }, '/tmp/c.sock'],
+  ] as const) {
+    test(`the image goes through an archive into containerd's k8s.io namespace (${how})`, async () => {
+      const r = await runScript(project, 'load', ['--dry-run', ...args], { bin, kubeconfig: kc, env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.lines, [`docker save -o ${archive} demo:0.1.0`, `ctr --address ${socket} -n k8s.io images import ${archive}`]);
+    });
+  }
+  test('an explicit --cluster containerd is never guessed: --cluster auto does not pick it', async () => {
+    const r = await runScript(makeProject({ cluster: 'auto' }), 'load', ['--dry-run'], { bin, kubeconfig: kc });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot tell which local cluster the kube context "my-node" is: pass --cluster kind\|minikube\|k3d\|docker-desktop\|containerd/);
+  });
 });
 
 describe('--dry-run, per demo variant', { concurrency: true }, () => {

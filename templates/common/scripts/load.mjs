@@ -2,11 +2,12 @@
 // Put the built image into the local cluster behind the kube context, so no registry is needed.
 // kind, minikube and k3d read images from Docker; an image built with podman or nerdctl is saved to
 // an archive in a temp dir first, the cluster tool loads that file, and the dir is removed after.
+// A containerd node (--cluster containerd) always gets the archive: `ctr -n k8s.io images import`.
 // Under --dry-run the archive is shown as <OS temp dir>/crash-demo-load-XXXXXX/image.tar.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadImagePlan, resolveCluster } from './lib/context.mjs';
+import { CLUSTER_KINDS, CONTAINERD_DEFAULT_ADDRESS, loadImagePlan, resolveCluster } from './lib/context.mjs';
 import { KUBE_FLAGS, dryRun, fail, imageRef, kubeContext, main, note, parseFlags, readDemo, requireTool, run, step } from './lib/cli.mjs';
 import { BUILD_ENGINES, ENGINE_FLAGS, pickEngine } from './lib/engine.mjs';
 
@@ -17,8 +18,13 @@ export const LOAD_FLAGS = {
   cluster: {
     type: 'string',
     placeholder: 'KIND',
-    choices: ['auto', 'kind', 'minikube', 'k3d', 'docker-desktop'],
+    choices: ['auto', ...CLUSTER_KINDS],
     describe: 'how to put the image into the cluster (default: the --cluster saved in crash-demo.json; auto = from the kube context)',
+  },
+  'containerd-address': {
+    type: 'string',
+    placeholder: 'SOCKET',
+    describe: `with --cluster containerd: containerd's socket (default: $CONTAINERD_ADDRESS, else ${CONTAINERD_DEFAULT_ADDRESS})`,
   },
   ...KUBE_FLAGS,
 };
@@ -39,10 +45,11 @@ export async function load(flags, context) {
   const image = imageRef(demo);
   const wanted = typeof flags['cluster'] === 'string' ? flags['cluster'] : demo.options.cluster;
   const engine = await pickEngine(flags['engine'], BUILD_ENGINES);
+  const address = typeof flags['containerd-address'] === 'string' ? flags['containerd-address'] : process.env['CONTAINERD_ADDRESS'] || CONTAINERD_DEFAULT_ADDRESS;
   /** @param {string} archive */
   const plan = (archive) => {
     try {
-      return loadImagePlan(resolveCluster(wanted, context), context, image, engine, archive);
+      return loadImagePlan(resolveCluster(wanted, context), context, image, engine, archive, address);
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));
     }
@@ -78,7 +85,7 @@ main(import.meta.url, async () => {
   const flags = parseFlags({
     script: 'load',
     summary:
-      'Load the built image into the local cluster (kind, minikube, k3d; nothing for Docker Desktop and friends). ' +
+      'Load the built image into the local cluster (kind, minikube, k3d, a containerd node; nothing for Docker Desktop and friends). ' +
       'An image built with podman or nerdctl goes through an archive in a temp dir, removed afterwards.',
     flags: LOAD_FLAGS,
   });

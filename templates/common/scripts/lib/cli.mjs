@@ -350,6 +350,7 @@ const INSTALL_HINTS = {
   docker: 'install Docker: https://docs.docker.com/get-docker/',
   podman: 'install Podman: https://podman.io/docs/installation',
   nerdctl: 'install nerdctl: https://github.com/containerd/nerdctl#install',
+  ctr: 'ctr ships with containerd: run load on the node, as a user who can open containerd\'s socket',
 };
 
 /** @param {string} name */

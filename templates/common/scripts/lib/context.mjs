@@ -9,12 +9,18 @@
 //   minikube  `<profile>`        (the context is named after the profile, default "minikube")
 //   Docker Desktop `docker-desktop` (older releases: `docker-for-desktop`), Rancher Desktop
 //   `rancher-desktop`, OrbStack `orbstack`, Colima `colima` / `colima-<profile>`.
+//   containerd: a node on this machine whose runtime is containerd (kubeadm, or a binaries set-up
+//   like kubernetes' hack/local-up-cluster.sh); its context can have any name, so `auto` never
+//   picks it: say --cluster containerd.
 
-/** @typedef {'kind' | 'minikube' | 'k3d' | 'docker-desktop'} ClusterKind */
+/** @typedef {'kind' | 'minikube' | 'k3d' | 'docker-desktop' | 'containerd'} ClusterKind */
 /** @typedef {{ tool: string, args: string[] }} Command */
 
 /** The --cluster values that name a cluster (everything but `auto`). */
-export const CLUSTER_KINDS = /** @type {const} */ (['kind', 'minikube', 'k3d', 'docker-desktop']);
+export const CLUSTER_KINDS = /** @type {const} */ (['kind', 'minikube', 'k3d', 'docker-desktop', 'containerd']);
+
+/** Where ctr finds containerd unless told otherwise (containerd's own default). */
+export const CONTAINERD_DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 
 /** Contexts whose cluster runs on the same image store as the local engine: nothing to load. */
 const SHARED_ENGINE = new Set(['docker-desktop', 'docker-for-desktop', 'rancher-desktop', 'orbstack']);
@@ -113,7 +119,7 @@ export function judgeContext(config, context) {
 
 /**
  * `auto` -> the kind the context name means; an explicit kind is kept as given.
- * @param {string} cluster the --cluster value (auto | kind | minikube | k3d | docker-desktop)
+ * @param {string} cluster the --cluster value (auto | kind | minikube | k3d | docker-desktop | containerd)
  * @param {string} context
  * @returns {ClusterKind}
  */
@@ -149,7 +155,8 @@ export function loadImageCommand(cluster, context, image) {
 /** @typedef {{ save: Command | null, load: Command }} LoadPlan */
 
 /**
- * How an image built with `engine` gets into the cluster: Docker's image store is the one kind,
+ * How an image built with `engine` gets into the cluster. containerd on the node imports an archive
+ * into its `k8s.io` namespace (the one the kubelet's CRI uses). Docker's image store is the one kind,
  * minikube and k3d read, so a docker image goes in as loadImageCommand says. An image of any
  * other engine (podman, nerdctl) is first saved to `archive` (`<engine> save -o`), and the
  * cluster tool loads that file. Null: nothing to load. Throws where loadImageCommand does, and
@@ -159,10 +166,18 @@ export function loadImageCommand(cluster, context, image) {
  * @param {string} context
  * @param {string} image
  * @param {string} engine docker, podman or nerdctl
- * @param {string} archive the file the image is saved to (not used for docker)
+ * @param {string} archive the file the image is saved to (not used for docker, except with containerd)
+ * @param {string} [containerdAddress] containerd's socket, for --cluster containerd
  * @returns {LoadPlan | null}
  */
-export function loadImagePlan(cluster, context, image, engine, archive) {
+export function loadImagePlan(cluster, context, image, engine, archive, containerdAddress = CONTAINERD_DEFAULT_ADDRESS) {
+  if (cluster === 'containerd') {
+    // containerd reads no engine's image store: every engine hands it an archive.
+    return {
+      save: { tool: engine, args: ['save', '-o', archive, image] },
+      load: { tool: 'ctr', args: ['--address', containerdAddress, '-n', 'k8s.io', 'images', 'import', archive] },
+    };
+  }
   if (engine === 'docker') {
     const load = loadImageCommand(cluster, context, image);
     return load === null ? null : { save: null, load };
@@ -206,6 +221,9 @@ function intoCluster(cluster, context, source) {
       }
       return null;
     }
+    case 'containerd':
+      // loadImagePlan handles it: containerd always needs an archive.
+      throw new Error('--cluster containerd loads an image archive: use loadImagePlan');
   }
 }
 
