@@ -1,12 +1,15 @@
 #!/bin/sh
-# Prepares a Debian machine for the container tests: installs the Debian packages they need (only
-# the missing ones) and makes sure a Docker engine answers. Idempotent: run it as often as you like.
+# Prepares a Debian machine for the container and cluster tests: installs the Debian packages they
+# need (only the missing ones) and makes sure a Docker engine answers. Idempotent: run it as often as
+# you like. (The test cluster's own components are built from Go modules by test/cluster/build.sh;
+# runc and the CNI plugins come from here: Debian's runc 1.1 and containernetworking-plugins 1.1
+# do all a single node needs, shown by the cluster tests.)
 #
 # The engine is started without a bridge and without iptables rules: the tests only ever use
 # --network host or --network none, and never talk to anything but 127.0.0.1.
 set -eu
 
-PACKAGES="docker.io gunicorn python3-flask tini debootstrap"
+PACKAGES="docker.io gunicorn python3-flask tini debootstrap runc containernetworking-plugins openssl curl iproute2 util-linux"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/create-crash-demo-dockerd.log}"
 ENGINE_WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 

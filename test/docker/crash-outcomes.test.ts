@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { choicesOf, pid1Comm, type Behaviour, type Options, type SavedDemo } from '../../src/index.js';
 import { ensureBaseImage } from '../support/base-images.js';
+import { aftermath } from '../support/crash-proof.js';
 import {
   buildDemo,
   containerLogs,
@@ -50,21 +51,6 @@ function dockerPrediction(saved: SavedDemo): Behaviour & { where: string } {
   const entry = saved.outcome.elsewhere.find((e) => e.where.includes('Docker'));
   assert.ok(entry, `crash-demo.json has no prediction for plain Docker: ${JSON.stringify(saved.outcome.elsewhere)}`);
   return entry;
-}
-
-/** What the logs show once a survived crash has played out. */
-function aftermath(o: Options, workers: number): { what: string; seen: (logs: string) => boolean } {
-  if (o.crash === 'kill-parent') {
-    return { what: 'the worker reporting its parent still alive', seen: (l) => /is still alive after SIGKILL/.test(l) };
-  }
-  // exit-worker and oom: the supervisor boots a replacement worker.
-  if (o.runtime === 'python') {
-    return {
-      what: `gunicorn booting worker number ${workers + 1}`,
-      seen: (l) => (l.match(/Booting worker with pid/g) ?? []).length > workers,
-    };
-  }
-  return { what: 'the primary forking a new worker', seen: (l) => /forking a new one/.test(l) };
 }
 
 /** What really happened, as recorded for the report. */

@@ -1,7 +1,7 @@
 // The one check every crash-mode test makes: fire the crash the way a user would (POST /crash),
 // then hold what really happened in the PID namespace against the prediction in crash-demo.json.
 import assert from 'node:assert/strict';
-import { pid1Comm, type Behaviour, type SavedDemo } from '../../src/index.js';
+import { pid1Comm, type Behaviour, type Options, type SavedDemo } from '../../src/index.js';
 import { memoryCgroupVersion } from './cgroup.js';
 import type { WhoAmI } from './loopback.js';
 import type { RunningDemo } from './pidns-demo.js';
@@ -90,4 +90,19 @@ export async function proveCrashOverHttp(run: RunningDemo, saved: SavedDemo, exp
   }
   assert.equal(run.ns.output().match(announced)?.length, 1, 'exactly one crash line for one POST /crash');
   if (crash === 'oom') assert.ok((run.cgroup?.oomKills() ?? 0) >= 1, "the kernel's OOM killer did it");
+}
+
+/** What the logs show once a survived crash has played out. */
+export function aftermath(o: Options, workers: number): { what: string; seen: (logs: string) => boolean } {
+  if (o.crash === 'kill-parent') {
+    return { what: 'the worker reporting its parent still alive', seen: (l) => /is still alive after SIGKILL/.test(l) };
+  }
+  // exit-worker and oom: the supervisor boots a replacement worker.
+  if (o.runtime === 'python') {
+    return {
+      what: `gunicorn booting worker number ${workers + 1}`,
+      seen: (l) => (l.match(/Booting worker with pid/g) ?? []).length > workers,
+    };
+  }
+  return { what: 'the primary forking a new worker', seen: (l) => /forking a new one/.test(l) };
 }

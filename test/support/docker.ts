@@ -16,6 +16,7 @@ export interface RunResult {
 export interface RunOptions {
   input?: string | Buffer | NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Return a non-zero exit instead of throwing. */
   allowFail?: boolean;
   timeoutMs?: number;
@@ -26,6 +27,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       env: opts.env ?? process.env,
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

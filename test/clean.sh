@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# npm run test:clean — removes every cache the tests keep between runs (and takes the test cluster
+# down first if it is up):
+#   /var/cache/create-crash-demo (or $CRASH_DEMO_CACHE): the stand-in base image tarballs, the
+#     debootstrap package cache and the test cluster's binaries (cluster-k8s-*);
+#   the Docker images tagged create-crash-demo-base/* (the stand-in bases).
+# The Go module and build caches (go env GOMODCACHE GOCACHE) are Go's own: `go clean -cache -modcache`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash test/cluster/down.sh
+cache="${CRASH_DEMO_CACHE:-/var/cache/create-crash-demo}"
+rm -rf "$cache" && echo "removed $cache"
+if docker info >/dev/null 2>&1; then
+  images=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^create-crash-demo-base/' || true)
+  # shellcheck disable=SC2086 # one image reference per word
+  if [ -n "$images" ]; then docker rmi $images >/dev/null && echo "removed the stand-in base images"; fi
+fi

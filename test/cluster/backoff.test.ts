@@ -1,0 +1,138 @@
+// The kubelet's crash-loop back-off, measured on a real kubelet: the wait before each restart, from
+// the container's lastState.terminated.finishedAt to the next container's start, for a demo that
+// crashes right after it starts (--trigger startup). Once with the kubelet's defaults, once with the
+// settings of the demo's own kind-config.yaml (its featureGates and its KubeletConfiguration patch)
+// applied to this kubelet. The measured schedule is printed next to the one the product predicts
+// (lib/backoff.mjs); the assertions are on order and generous bounds, never on tight timing.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml, stringify } from 'yaml';
+import { DEFAULT_SCHEDULE, delayBeforeRestart, scheduleFromKindConfig, type Schedule } from '../../templates/common/scripts/lib/backoff.mjs';
+import { ensureBaseImages } from '../support/base-images.js';
+import { waitFor } from '../support/docker.js';
+import { buildAndLoad, cluster, contextFlags, npmRun, restartKubelet, Scratch, watchTable, type Cluster, type ClusterDemo } from './support.js';
+
+/** Timestamps in container statuses have whole seconds: a wait can read up to 1 s short. */
+const EARLY_S = 1.5;
+/** A busy 2-core node notices an exit, syncs the pod and starts the container late, never early. */
+const LATE_S = 20;
+
+let c: Cluster | undefined;
+const scratch = new Scratch();
+let kubeletChanged = false;
+
+before(async () => {
+  c = cluster();
+  await ensureBaseImages();
+});
+after(async () => {
+  if (kubeletChanged) await restartKubelet(); // back to the defaults for whatever runs next
+  await scratch.cleanup(c);
+});
+
+interface Terminated {
+  startedAt: string;
+  finishedAt: string;
+}
+interface PodVersion {
+  status?: {
+    containerStatuses?: {
+      restartCount: number;
+      state?: { running?: { startedAt: string }; waiting?: { reason?: string } };
+      lastState?: { terminated?: Terminated };
+    }[];
+  };
+}
+
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+/** Waits before restarts 1..n, from the pod versions the apiserver sent. */
+function measuredDelays(pods: PodVersion[], n: number): number[] {
+  const terminated = new Map<number, Terminated>(); // restartCount -> the crash that made it
+  const running = new Map<number, string>(); // restartCount -> that container's start
+  for (const p of pods) {
+    const cs = p.status?.containerStatuses?.[0];
+    if (!cs) continue;
+    if (cs.lastState?.terminated && cs.restartCount > 0) terminated.set(cs.restartCount, cs.lastState.terminated);
+    if (cs.state?.running) running.set(cs.restartCount, cs.state.running.startedAt);
+  }
+  const delays: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const crash = terminated.get(i);
+    const start = running.get(i) ?? terminated.get(i + 1)?.startedAt;
+    assert.ok(crash && start, `restart ${i}: saw crash ${JSON.stringify(crash)} and start ${start}`);
+    delays.push(seconds(start) - seconds(crash.finishedAt));
+  }
+  return delays;
+}
+
+async function measure(k: Cluster, demo: ClusterDemo, restarts: number, schedule: Schedule) {
+  const { namespace, name } = demo.saved.options;
+  const table = watchTable(k, namespace, `app.kubernetes.io/name=${name}`);
+  let firstBackoffS: number;
+  try {
+    const t0 = Date.now();
+    await npmRun(k, demo, 'deploy', [...contextFlags(k)]);
+    await waitFor('the first CrashLoopBackOff', async () => (table.rows.some((r) => r.status === 'CrashLoopBackOff') ? true : undefined), {
+      timeoutMs: 180_000,
+      intervalMs: 200,
+    });
+    firstBackoffS = (Date.now() - t0) / 1000;
+    // The start of the container after restart n is seen once crash n+1 (or its running state) is.
+    await waitFor(`restart ${restarts} and its container's start`, async () => {
+      try {
+        measuredDelays(table.rows.map((r) => r.pod as PodVersion), restarts);
+        return true;
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 600_000, intervalMs: 500 });
+  } finally {
+    table.stop();
+  }
+  const measured = measuredDelays(table.rows.map((r) => r.pod as PodVersion), restarts);
+  const predicted = Array.from({ length: restarts }, (_, i) => delayBeforeRestart(i + 1, schedule));
+  console.log(
+    `${schedule.name} on Kubernetes ${k.k8sVersion}: deploy -> first CrashLoopBackOff ${firstBackoffS.toFixed(1)}s; ` +
+      `waits before restarts 1..${restarts}: measured ${measured.map((s) => `${s}s`).join(' ')}, predicted ${predicted.map((s) => `${s}s`).join(' ')}`,
+  );
+  for (let i = 0; i < restarts; i++) {
+    const m = measured[i] as number;
+    const p = predicted[i] as number;
+    assert.ok(m >= p - EARLY_S && m <= p + LATE_S, `restart ${i + 1}: waited ${m}s, the kubelet's schedule says ${p}s`);
+    if (i > 0 && p > (predicted[i - 1] as number)) {
+      assert.ok(m > (measured[i - 1] as number), `restart ${i + 1} waited longer than restart ${i} (${measured.join(', ')})`);
+    }
+  }
+}
+
+describe('the crash-loop back-off of a real kubelet', () => {
+  test('with the kubelet defaults: restarted at once, then 10s, 20s, 40s', async () => {
+    const k = c as Cluster;
+    const demo = await scratch.scaffold('b-default', ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--trigger', 'startup']);
+    await buildAndLoad(k, demo);
+    await measure(k, demo, 4, DEFAULT_SCHEDULE);
+  });
+
+  test("with the settings of the demo's kind-config.yaml applied to the kubelet: 0s, 1s, 2s, 4s, 8s, 16s, then the 30s cap", async () => {
+    const k = c as Cluster;
+    const demo = await scratch.scaffold('b-fast', ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--trigger', 'startup', '--fast-backoff']);
+    const kindConfig = parseYaml(readFileSync(join(demo.dir, 'kind-config.yaml'), 'utf8')) as {
+      featureGates: Record<string, boolean>;
+      kubeadmConfigPatches: string[];
+    };
+    // What kind would hand this node's kubelet: the feature gates and the KubeletConfiguration patch.
+    const patch = kindConfig.kubeadmConfigPatches.map((p) => parseYaml(p) as Record<string, unknown>).find((d) => d['kind'] === 'KubeletConfiguration');
+    assert.ok(patch, 'kind-config.yaml patches the KubeletConfiguration');
+    const { apiVersion: _a, kind: _k, ...fields } = patch;
+    const extra = join(scratch.root, 'kubelet-fast-backoff.yaml');
+    writeFileSync(extra, stringify({ featureGates: kindConfig.featureGates, ...fields }));
+    kubeletChanged = true;
+    await restartKubelet(extra);
+    await buildAndLoad(k, demo);
+    const schedule = scheduleFromKindConfig(kindConfig, (t: string) => parseYaml(t));
+    await measure(k, demo, 7, schedule);
+  });
+});
