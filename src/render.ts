@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import ejs from 'ejs';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
 import type { Options, Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { UsageError } from './validate.js';
 import { pinnedVersion } from './versions.js';
+import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
 
 /** The default base images: tagged official slim images, never `latest`. */
@@ -76,7 +76,7 @@ export function renderDemo(o: Options): DemoFiles {
   for (const t of plan) {
     files.set(
       t.dest,
-      t.ejs ? ejs.render(readFileSync(t.source, 'utf8'), data, { filename: t.source }) : readFileSync(t.source),
+      t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
     );
   }
   files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
