@@ -1,8 +1,27 @@
-// Bundles the bin, the library and the Yeoman generator so that `npm exec create-crash-demo`
-// installs no runtime dependencies at all (ejs and @clack/prompts are inlined; prompts load lazily).
+// Bundles the bin, the library and the Yeoman generator so that `npm init crash-demo` installs no
+// runtime dependencies at all (@clack/prompts is inlined and loads lazily). The EJS templates are
+// compiled here, once, into the bundles: the bin neither loads EJS nor compiles a template.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
+
+const { precompiledModule } = await tsImport('./src/templates.ts', import.meta.url);
+const { resolveOptions } = await tsImport('./src/validate.ts', import.meta.url);
+const { templateData } = await tsImport('./src/render.ts', import.meta.url);
+const templatesModule = precompiledModule(Object.keys(templateData(resolveOptions({ name: 'demo' }))));
+
+/** src/templates.ts renders with EJS at run time; the bundles get the precompiled module instead. */
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]templates\.ts$/ }, (args) => ({
+      contents: templatesModule,
+      loader: 'js',
+      resolveDir: args.path.replace(/[\\/][^\\/]+$/, ''),
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -11,8 +30,7 @@ const common = {
   target: 'node20',
   logLevel: 'warning',
   legalComments: 'none',
-  // ejs is CommonJS and require()s node builtins; give the ESM bundle a require.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [precompiledTemplates],
 };
 
 rmSync('dist', { recursive: true, force: true });

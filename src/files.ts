@@ -47,7 +47,8 @@ export function packageRoot(): string {
   }
 }
 
-function walk(dir: string): string[] {
+/** Every file below `dir`, as absolute paths. */
+export function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);

@@ -1,14 +1,13 @@
 // Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import ejs from 'ejs';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
 import type { Options, Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { UsageError } from './validate.js';
 import { pinnedVersion } from './versions.js';
+import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
 
 /** The default base images: tagged official slim images, never `latest`. */
@@ -76,7 +75,7 @@ export function renderDemo(o: Options): DemoFiles {
   for (const t of plan) {
     files.set(
       t.dest,
-      t.ejs ? ejs.render(readFileSync(t.source, 'utf8'), data, { filename: t.source }) : readFileSync(t.source),
+      t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
     );
   }
   files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
@@ -107,12 +106,29 @@ function modeOf(path: string): number {
   return path.endsWith('.sh') ? 0o755 : 0o644;
 }
 
-function writeTree(root: string, files: DemoFiles): void {
+/** A name beside `path` that no other writer picks (no node:crypto: loading it costs the bin ~5 ms). */
+let asides = 0;
+function asideOf(path: string): string {
+  return `${path}.${process.pid}-${Date.now().toString(36)}-${++asides}.tmp`;
+}
+
+/**
+ * Writes every file below `root`. In a directory someone may look at (`beside`), each file is written
+ * beside its target, then renamed, so a crash mid-write never leaves a half-written file; a staging
+ * directory nobody sees until it is renamed whole needs no such step.
+ */
+function writeTree(root: string, files: DemoFiles, { beside }: { beside: boolean }): void {
+  const made = new Set<string>();
   for (const [path, contents] of files) {
     const target = join(root, path);
-    mkdirSync(dirname(target), { recursive: true });
-    // Write beside, then rename: a crash mid-write never leaves a half-written file.
-    const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    const dir = dirname(target);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    if (!beside) {
+      writeFileSync(target, contents, { mode: modeOf(path) });
+      continue;
+    }
+    const tmp = asideOf(target);
     writeFileSync(tmp, contents, { mode: modeOf(path) });
     renameSync(tmp, target);
   }
@@ -146,10 +162,10 @@ export function writeDemo(dir: string, files: DemoFiles, { overwrite = false } =
 function writeDemoOrThrow(dir: string, files: DemoFiles, overwrite: boolean): TargetState {
   const state = inspectTarget(dir, files);
   if (!state.exists) {
-    const staging = join(dirname(state.dir), `.${randomBytes(6).toString('hex')}.crash-demo.tmp`);
+    const staging = asideOf(join(dirname(state.dir), '.crash-demo'));
     mkdirSync(dirname(state.dir), { recursive: true });
     try {
-      writeTree(staging, files);
+      writeTree(staging, files, { beside: false });
       renameSync(staging, state.dir);
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -162,6 +178,6 @@ function writeDemoOrThrow(dir: string, files: DemoFiles, overwrite: boolean): Ta
         (state.conflicts.length ? ` (${state.conflicts.length} of them exist there).` : ' (other files stay).'),
     );
   }
-  writeTree(state.dir, files);
+  writeTree(state.dir, files, { beside: true });
   return state;
 }
