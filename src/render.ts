@@ -1,4 +1,5 @@
 // Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
+import { VERIFIED_CLUSTER } from './verified.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
@@ -53,6 +54,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     baseImage: BASE_IMAGES[o.runtime],
     version: ownVersion(),
     json: (value: unknown) => JSON.stringify(value),
+    /** The real cluster this project's tests ran the demos on. */
+    verified: VERIFIED_CLUSTER,
     /** Every runtime x PID 1 x crash mode, this demo's row marked (Markdown). */
     outcomeTable: outcomeTable(o),
   };

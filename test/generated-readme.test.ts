@@ -1,4 +1,5 @@
 // The generated README is the tutorial for one exact demo: it must say what that demo will do.
+import { VERIFIED_CLUSTER } from '../src/verified.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictOutcome, renderDemo, resolveOptions, startCommand } from '../src/index.js';
@@ -36,8 +37,13 @@ test('the README shows the build command for docker and for podman', () => {
   assert.match(text, /^podman build -t talk:0\.1\.0 \.$/m);
 });
 
-test('the README states plainly that no cluster ran this demo in our CI', () => {
-  assert.match(readme({}), /No Kubernetes cluster was available to create-crash-demo's CI/);
+test('the README says exactly where the steps were run (the test cluster, as src/verified.ts names it) and what was not run', () => {
+  const v = VERIFIED_CLUSTER;
+  const text = readme({}).replace(/\n> /g, ' ');
+  assert.ok(text.includes(`Kubernetes ${v.kubernetes} (containerd ${v.containerd}, runc ${v.runc}, ${v.kernel}, memory cgroup ${v.cgroup})`), text.slice(0, 2000));
+  assert.match(text, /They do not run kind, minikube, k3d or Docker Desktop themselves/);
+  assert.doesNotMatch(text, /cgroup v2 node/, 'only an oom demo mentions the cgroup v2 case');
+  assert.match(readme({ crash: 'oom' }).replace(/\n> /g, ' '), /for `oom`, the cgroup v1 case: a cgroup v2 node, where the kubelet sets memory\.oom\.group=1, was not run/);
 });
 
 test('the README names the fast back-off config and the versions that honour it only with --fast-backoff', () => {

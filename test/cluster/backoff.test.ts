@@ -32,38 +32,44 @@ after(async () => {
   await scratch.cleanup(c);
 });
 
-interface Terminated {
-  startedAt: string;
-  finishedAt: string;
+interface ContainerRun {
+  containerID?: string;
+  startedAt?: string;
+  finishedAt?: string;
 }
 interface PodVersion {
   status?: {
     containerStatuses?: {
-      restartCount: number;
-      state?: { running?: { startedAt: string }; waiting?: { reason?: string } };
-      lastState?: { terminated?: Terminated };
+      state?: { running?: ContainerRun; terminated?: ContainerRun };
+      lastState?: { terminated?: ContainerRun };
     }[];
   };
 }
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
-/** Waits before restarts 1..n, from the pod versions the apiserver sent. */
+/**
+ * Waits before restarts 1..n, from the pod versions the apiserver sent: every container the pod
+ * ran (by containerID, from state.running, state.terminated and lastState.terminated), in the order
+ * they started; the wait before restart k is container k+1's start minus container k's finish.
+ * (lastState alone will not do: while the kubelet backs off, it already holds the newest crash.)
+ */
 function measuredDelays(pods: PodVersion[], n: number): number[] {
-  const terminated = new Map<number, Terminated>(); // restartCount -> the crash that made it
-  const running = new Map<number, string>(); // restartCount -> that container's start
+  const runs = new Map<string, ContainerRun>();
   for (const p of pods) {
     const cs = p.status?.containerStatuses?.[0];
-    if (!cs) continue;
-    if (cs.lastState?.terminated && cs.restartCount > 0) terminated.set(cs.restartCount, cs.lastState.terminated);
-    if (cs.state?.running) running.set(cs.restartCount, cs.state.running.startedAt);
+    for (const r of [cs?.state?.running, cs?.state?.terminated, cs?.lastState?.terminated]) {
+      if (!r?.containerID || !r.startedAt) continue;
+      runs.set(r.containerID, { ...runs.get(r.containerID), ...r });
+    }
   }
+  const ordered = [...runs.values()].sort((a, b) => seconds(a.startedAt ?? '') - seconds(b.startedAt ?? ''));
   const delays: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const crash = terminated.get(i);
-    const start = running.get(i) ?? terminated.get(i + 1)?.startedAt;
-    assert.ok(crash && start, `restart ${i}: saw crash ${JSON.stringify(crash)} and start ${start}`);
-    delays.push(seconds(start) - seconds(crash.finishedAt));
+  for (let k = 0; k < n; k++) {
+    const crashed = ordered[k];
+    const next = ordered[k + 1];
+    assert.ok(crashed?.finishedAt && next?.startedAt, `restart ${k + 1}: saw container ${k + 1} finish (${crashed?.finishedAt}) and container ${k + 2} start (${next?.startedAt})`);
+    delays.push(seconds(next.startedAt) - seconds(crashed.finishedAt));
   }
   return delays;
 }
@@ -102,9 +108,9 @@ async function measure(k: Cluster, demo: ClusterDemo, restarts: number, schedule
     const m = measured[i] as number;
     const p = predicted[i] as number;
     assert.ok(m >= p - EARLY_S && m <= p + LATE_S, `restart ${i + 1}: waited ${m}s, the kubelet's schedule says ${p}s`);
-    if (i > 0 && p > (predicted[i - 1] as number)) {
-      assert.ok(m > (measured[i - 1] as number), `restart ${i + 1} waited longer than restart ${i} (${measured.join(', ')})`);
-    }
+    // The kubelet notices an expired back-off on its next sync of the pod, so a wait can come out as
+    // long as the one before it, never clearly shorter.
+    if (i > 0) assert.ok(m >= (measured[i - 1] as number) - EARLY_S, `restart ${i + 1} waited no less than restart ${i} (${measured.join(', ')})`);
   }
 }
 

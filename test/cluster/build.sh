@@ -110,7 +110,7 @@ check_versions() {
   local v
   v=$("$bin/kubelet" --version); [ "$v" = "Kubernetes $K8S_VERSION" ] || fail "kubelet reports \"$v\", not $K8S_VERSION"
   v=$("$bin/containerd" --version); case "$v" in *" ${CONTAINERD_VERSION#v}+"* | *" ${CONTAINERD_VERSION#v} "*) ;; *) fail "containerd reports \"$v\", not $CONTAINERD_VERSION" ;; esac
-  v=$("$bin/etcd" --version | head -n 1); [ "$v" = "etcd Version: ${ETCD_VERSION#v}" ] || fail "etcd reports \"$v\", not $ETCD_VERSION"
+  v=$("$bin/etcd" --version | sed -n 1p); [ "$v" = "etcd Version: ${ETCD_VERSION#v}" ] || fail "etcd reports \"$v\", not $ETCD_VERSION"
 }
 
 started=$SECONDS

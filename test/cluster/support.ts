@@ -11,7 +11,9 @@ import { parse as parseYaml } from 'yaml';
 import type { Options, SavedDemo } from '../../src/index.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import { BIN, ROOT } from '../support/bin.js';
-import { docker, run, type RunOptions, type RunResult } from '../support/docker.js';
+import { aftermath, predicted, type Prediction } from '../support/crash-proof.js';
+import { docker, run, sleep, waitFor, type RunOptions, type RunResult } from '../support/docker.js';
+import assert from 'node:assert/strict';
 
 export const CLUSTER_DIR = join(ROOT, 'test', 'cluster');
 const STATE = process.env['CRASH_DEMO_CLUSTER_STATE'] ?? join(CLUSTER_DIR, '.state');
@@ -156,7 +158,7 @@ export interface PodView {
   last: { exitCode: number; reason: string; finishedAt: string; startedAt: string } | null;
 }
 
-interface PodJson {
+export interface PodJson {
   metadata: { name: string };
   status?: {
     containerStatuses?: {
@@ -194,6 +196,59 @@ export async function podLogs(c: Cluster, demo: ClusterDemo, pod: string, previo
     allowFail: true,
   });
   return r.stdout + r.stderr;
+}
+
+// ---- the outcome, held against the prediction --------------------------------------------------
+
+/** After a survived crash has played out: long enough for a dying container to be seen as dead. */
+const SETTLE_MS = 5_000;
+const restartsOf = (r: TableRow) => Number.parseInt(r.restarts, 10);
+
+/**
+ * Waits until the crash has played out and asserts what the apiserver shows against `expected`:
+ * a crashing demo reaches CrashLoopBackOff (seen on `table`, watched from before the deploy, since
+ * a back-off lasts only seconds) with the predicted exit code and reason; a refusing one keeps
+ * running, never restarted, with the aftermath of the crash in its log. Returns the pod at the end.
+ */
+export async function assertOutcome(k: Cluster, demo: ClusterDemo, table: { rows: TableRow[] }, expected: Prediction, timeoutMs = 180_000): Promise<PodView> {
+  const name = demo.name;
+  let pod: PodView;
+  if (expected.containerExits) {
+    const row = await waitFor(
+      `${name}: the pod in CrashLoopBackOff`,
+      // RESTARTS counts restarts done: in the back-off after the second crash it is still 1.
+      async () => table.rows.find((r) => r.status === 'CrashLoopBackOff' && restartsOf(r) >= 1),
+      { timeoutMs, intervalMs: 500 },
+    );
+    const last = (row.pod as PodJson).status?.containerStatuses?.[0]?.lastState?.terminated;
+    assert.equal(row.status, expected.podStatus, `kubectl get pod STATUS (${predicted(expected)})`);
+    assert.equal(last?.exitCode, expected.exitCode, 'lastState.terminated.exitCode');
+    assert.equal(last?.reason, expected.reason, 'lastState.terminated.reason');
+    assert.match(row.restarts, /^[1-9]\d* \(\d+[smh]/, 'RESTARTS: at least the first restart, with its age');
+    pod = (await podView(k, demo)) as PodView;
+  } else {
+    const next = aftermath(demo.saved.options, demo.saved.options.workers);
+    const seen = await waitFor(
+      `${name}: ${next.what} in the pod's log`,
+      async () => {
+        const p = await podView(k, demo);
+        if (!p) return undefined;
+        const logs = await podLogs(k, demo, p.name);
+        return (logs.match(/<<<< crashing: /g) ?? []).length >= 2 && next.seen(logs) ? p : undefined;
+      },
+      { timeoutMs, intervalMs: 1_000 },
+    );
+    await sleep(SETTLE_MS);
+    pod = (await podView(k, demo)) ?? seen;
+    assert.equal(pod.name, seen.name, 'the same pod');
+    assert.equal(pod.table.status, expected.podStatus, 'kubectl get pod STATUS');
+    assert.equal(pod.table.ready, '1/1', 'READY');
+    assert.equal(pod.restartCount, 0, 'RESTARTS: the container never exited');
+    assert.equal(pod.last, null, 'no lastState.terminated');
+    const statuses = new Set(table.rows.map((r) => r.status));
+    assert.ok(!statuses.has('Error') && !statuses.has('CrashLoopBackOff'), `never Error or CrashLoopBackOff: ${[...statuses].join(', ')}`);
+  }
+  return pod;
 }
 
 // ---- the apiserver's own printer, watched ------------------------------------------------------

@@ -192,6 +192,10 @@ state = "$STATE/containerd/state"
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
     sandbox = "$PAUSE_IMAGE"
 [plugins.'io.containerd.cri.v1.runtime']
+  # This machine's root lacks CAP_SYS_RESOURCE, so no process may lower its oom_score_adj below 0,
+  # and runc fails to start the sandbox the kubelet asks for with -998. Restricted, the requested
+  # value is raised to containerd's own (0); the memory limit and the OOM killer work the same.
+  restrict_oom_score_adj = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
     runtime_type = "io.containerd.runc.v2"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
@@ -237,6 +241,8 @@ containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
 podLogsDir: $STATE/pod-logs
 resolvConf: /etc/resolv.conf
 serializeImagePulls: false
+# The kubelet would lower its own oom_score_adj to -999, which this machine's root may not do.
+oomScoreAdj: 0
 # A test machine's disk may be nearly full: never evict the test pods or their images for it.
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
 imageGCHighThresholdPercent: 100
