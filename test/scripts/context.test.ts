@@ -1,10 +1,11 @@
-// The pure rules in scripts/lib/context.mjs, case by case: which kube contexts count as local,
-// which cluster they mean, and the exact command that loads an image into each.
+// The pure rules in scripts/lib/context.mjs, case by case: which kube contexts count as local (by
+// their server), which cluster their name means, and the exact command that loads an image into each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clusterKindOf,
-  isLocalContext,
+  isLoopbackServer,
+  judgeContext,
   loadImageCommand,
   loadImagePlan,
   resolveCluster,
@@ -38,15 +39,13 @@ const NOT_LOCAL = [
 ];
 
 for (const [context, kind] of LOCAL) {
-  test(`"${context}" is a local context of a ${kind} cluster`, () => {
-    assert.equal(isLocalContext(context), true);
+  test(`"${context}" names a ${kind} cluster`, () => {
     assert.equal(clusterKindOf(context), kind);
   });
 }
 
 for (const context of NOT_LOCAL) {
-  test(`"${context}" is not recognisably local and names no cluster kind`, () => {
-    assert.equal(isLocalContext(context), false);
+  test(`"${context}" names no cluster kind`, () => {
     assert.equal(clusterKindOf(context), null);
   });
 }
@@ -171,4 +170,73 @@ test('rancher-desktop with nerdctl: its Kubernetes runs images from containerd\'
         'copy it with: nerdctl save demo:0.1.0 | nerdctl --namespace k8s.io load',
     },
   );
+});
+
+// judgeContext / isLoopbackServer: a cluster is local by its API server's address. The addresses
+// are only parsed here, never contacted.
+for (const server of [
+  'https://127.0.0.1:6443', // kind, Rancher Desktop, colima
+  'https://127.0.0.1',
+  'http://127.255.255.254:8080/',
+  'https://[::1]:6443',
+  'https://localhost:6443',
+  'https://LOCALHOST:6443/api',
+  'https://0.0.0.0:45193', // k3d writes this
+]) {
+  test(`a server on ${server} is on this machine`, () => assert.equal(isLoopbackServer(server), true));
+}
+
+for (const server of [
+  'https://192.0.2.10:6443',
+  'https://10.0.0.1:6443',
+  'https://kubernetes.default.svc',
+  'https://127.0.0.1.example.com:6443', // a DNS name that starts like loopback
+  'https://localhost.example.com',
+  'https://127.1:6443', // Go looks these spellings up in DNS: not literals to kubectl
+  'https://0x7f.0.0.1:6443',
+  'https://0177.0.0.1:6443',
+  'https://127.0.0.256:6443',
+  'https://127.0.0.1@192.0.2.10:6443', // user info: the host is the part after @
+  'https://user@127.0.0.1:6443', // no user info at all, to keep the rule simple
+  '127.0.0.1:6443', // no scheme
+  'unix:///var/run/k8s.sock',
+  '',
+]) {
+  test(`a server on ${JSON.stringify(server)} is not on this machine`, () => assert.equal(isLoopbackServer(server), false));
+}
+
+const config = (server: string | undefined, extra: Record<string, string> = {}) => ({
+  clusters: [{ name: 'c', cluster: { ...(server === undefined ? {} : { server }), ...extra } }],
+  contexts: [{ name: 'ctx', context: { cluster: 'c' } }, { name: 'kind-kind', context: { cluster: 'c' } }, { name: 'orphan', context: { cluster: 'gone' } }, { name: 'bare', context: { cluster: '' } }],
+});
+
+test('judgeContext: a loopback server is local whatever the context is called', () => {
+  assert.deepEqual(judgeContext(config('https://127.0.0.1:6443'), 'ctx'), { local: true, server: 'https://127.0.0.1:6443' });
+});
+
+test('judgeContext: a kind-looking name on a remote server is not local, and the reason says so', () => {
+  assert.deepEqual(judgeContext(config('https://192.0.2.10:6443'), 'kind-kind'), {
+    local: false,
+    server: 'https://192.0.2.10:6443',
+    why: "its server https://192.0.2.10:6443 is not on this machine (loopback: 127.0.0.0/8, ::1, localhost), although its name looks like kind's",
+  });
+});
+
+test('judgeContext: a loopback server reached through a proxy is not local', () => {
+  const j = judgeContext(config('https://127.0.0.1:6443', { 'proxy-url': 'http://proxy.example:3128' }), 'ctx');
+  assert.equal(j.local, false);
+  assert.equal('why' in j && j.why, 'its cluster "c" is reached through the proxy http://proxy.example:3128');
+});
+
+test('judgeContext: a context without a cluster entry, or a cluster without a server, is broken (kubectl would use localhost:8080)', () => {
+  for (const [context, server, message] of [
+    ['orphan', 'https://127.0.0.1:6443', /^refusing kube context "orphan": it names the cluster "gone", which is not in the kubeconfig's clusters, so kubectl would fall back to http:\/\/localhost:8080/],
+    ['bare', 'https://127.0.0.1:6443', /^refusing kube context "bare": it names no cluster, so kubectl would fall back to http:\/\/localhost:8080/],
+    ['ctx', undefined, /^refusing kube context "ctx": its cluster "c" has no server, so kubectl would fall back to http:\/\/localhost:8080/],
+    ['missing', 'https://127.0.0.1:6443', /^kube context "missing" is not in your kubeconfig/],
+  ] as const) {
+    const j = judgeContext(config(server), context);
+    assert.ok('broken' in j, context);
+    assert.match(j.broken, message);
+  }
 });

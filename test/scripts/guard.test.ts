@@ -1,16 +1,24 @@
-// The context guard: a crash demo must never land on a cluster that is not recognisably local.
+// The context guard: a crash demo must never land on a cluster that is not recognisably local, and
+// a cluster is local by where its API server is (loopback), not by what its context is called.
 // kubectl here is a logging shim that records each call and then runs the real kubectl, so the
 // tests can prove what was (not) run; docker is a placeholder that records calls and never builds.
+// "prod-eu" and any context given REMOTE_SERVER point at an address that is never contacted.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+import { REMOTE_SERVER, makeBin, makeProject, kubeconfig as anyKubeconfig, runScript } from './project.js';
 
 const KUBE_SCRIPTS = ['deploy', 'teardown', 'crash', 'inspect', 'load', 'demo'];
 const project = makeProject({ cluster: 'auto' });
+const READ_KUBECONFIG = ['kubectl config current-context', 'kubectl config view -o json'];
+
+/** The tests' kubeconfig: prod-eu is a remote cluster, every other context is on loopback. */
+function kubeconfig(current: string, contexts: string[] = [current], servers: Record<string, string | null> = {}) {
+  return anyKubeconfig(current, contexts, { 'prod-eu': REMOTE_SERVER, ...servers });
+}
 
 /** Every call the kubectl shim saw only read the kubeconfig (config current-context / get-contexts). */
 function onlyReadTheKubeconfig(calls: string[]) {
-  for (const call of calls) assert.match(call, /^kubectl config (current-context|get-contexts -o name)$/, `unexpected call: ${call}`);
+  for (const call of calls) assert.match(call, /^kubectl config (current-context|get-contexts -o name|view -o json)$/, `unexpected call: ${call}`);
 }
 
 describe('a context that is not recognisably local (kubectl: logging shim over the real kubectl)', { concurrency: true }, () => {
@@ -22,11 +30,11 @@ describe('a context that is not recognisably local (kubectl: logging shim over t
       assert.equal(r.stdout, '');
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, `one line: ${r.stderr}`);
-      assert.match(lines[0]!, /^✖ refusing kube context "prod-eu": it is not recognisably a local cluster/);
+      assert.match(lines[0]!, /^✖ refusing kube context "prod-eu": it is not recognisably a local cluster \(its server https:\/\/192\.0\.2\.10:6443 is not on this machine/);
       assert.match(lines[0]!, /must never land on a shared or production cluster by accident/);
       assert.match(lines[0]!, /--context prod-eu --yes$/);
       const calls = bin.calls();
-      assert.deepEqual(calls, ['kubectl config current-context'], 'it read the current context and ran nothing else');
+      assert.deepEqual(calls, READ_KUBECONFIG, 'it read the kubeconfig and ran nothing else');
     });
   }
 
@@ -100,5 +108,59 @@ describe('which context, exactly', { concurrency: true }, () => {
     const r = await runScript(project, 'demo', [], { bin, kubeconfig: kubeconfig('prod-eu') });
     assert.equal(r.code, 1);
     assert.ok(!bin.calls().some((c) => c.startsWith('docker')), 'docker was never called');
+  });
+});
+
+describe('a context is judged by its server, not by its name', { concurrency: true }, () => {
+  for (const script of ['deploy', 'teardown']) {
+    test(`${script} refuses "kind-kind" when its server is elsewhere: its name is not enough, and nothing is sent`, async () => {
+      const bin = makeBin({ kubectl: 'logged' });
+      const r = await runScript(project, script, [], { bin, kubeconfig: kubeconfig('kind-kind', ['kind-kind'], { 'kind-kind': REMOTE_SERVER }) });
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(r.stderr.trim().split('\n'), [
+        '✖ refusing kube context "kind-kind": it is not recognisably a local cluster (its server https://192.0.2.10:6443 is not on ' +
+          "this machine (loopback: 127.0.0.0/8, ::1, localhost), although its name looks like kind's), and a crash demo must never " +
+          'land on a shared or production cluster by accident. If it really is a throwaway cluster, name it: --context kind-kind --yes',
+      ]);
+      assert.deepEqual(bin.calls(), READ_KUBECONFIG, 'it read the kubeconfig and called no cluster');
+    });
+  }
+
+  for (const [name, server] of [
+    ['lab', 'https://127.0.0.1:6443'],
+    ['team-sandbox', 'https://127.42.0.9:443'],
+    ['ipv6-lab', 'https://[::1]:6443'],
+    ['named-host', 'https://localhost:6443'],
+  ] as const) {
+    test(`"${name}" with its server on ${server} is local whatever it is called: accepted without --yes`, async () => {
+      const bin = makeBin({ kubectl: 'logged' });
+      const r = await runScript(project, 'teardown', ['--dry-run'], { bin, kubeconfig: kubeconfig(name, [name], { [name]: server }) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.lines.at(-1), `kubectl --context ${name} delete -k k8s --ignore-not-found`);
+      onlyReadTheKubeconfig(bin.calls());
+    });
+  }
+
+  test('a context whose cluster is not in the kubeconfig is refused, naming it, even when confirmed with --yes', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const kc = kubeconfig('kind-demo', ['kind-demo', 'kind-orphan'], { 'kind-orphan': null });
+    const r = await runScript(project, 'deploy', ['--context', 'kind-orphan', '--yes'], { bin, kubeconfig: kc });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(r.stderr.trim().split('\n'), [
+      '✖ refusing kube context "kind-orphan": it names the cluster "cluster-kind-orphan", which is not in the kubeconfig\'s clusters, ' +
+        'so kubectl would fall back to http://localhost:8080. Fix it with: kubectl config set-context kind-orphan --cluster NAME ' +
+        '(kubectl config get-clusters lists them)',
+    ]);
+    onlyReadTheKubeconfig(bin.calls());
+  });
+
+  test('the current context without a cluster entry is refused the same way', async () => {
+    const bin = makeBin({ kubectl: 'logged' });
+    const r = await runScript(project, 'inspect', [], { bin, kubeconfig: kubeconfig('kind-orphan', ['kind-orphan'], { 'kind-orphan': null }) });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^✖ refusing kube context "kind-orphan": it names the cluster "cluster-kind-orphan", which is not in the kubeconfig's clusters/);
+    assert.deepEqual(bin.calls(), READ_KUBECONFIG);
   });
 });

@@ -12,7 +12,7 @@ import { kubectlStandIn, makeProject, kubeconfig, runScript } from './project.js
 
 const project = makeProject({ cluster: 'kind' });
 const GET = 'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json';
-const CONTEXT = 'kubectl config current-context';
+const CONTEXT = ['kubectl config current-context', 'kubectl config view -o json'];
 const APPLY = 'kubectl --context kind-demo apply -k k8s';
 const ROLLOUT = 'kubectl --context kind-demo -n crash-demo rollout status deployment/demo --timeout=120s';
 const DELETE = 'kubectl --context kind-demo delete -k k8s --ignore-not-found';
@@ -51,26 +51,26 @@ describe('deploy (kubectl: stand-in)', { concurrency: true }, () => {
         'deploy will not take over a namespace it did not create (it would set its Pod Security labels, and teardown ' +
         'would delete it with everything in it). Choose another one: npx create-crash-demo . --overwrite --namespace NAME',
     ]);
-    assert.deepEqual(r.calls, [CONTEXT, GET], 'it looked at the namespace and applied nothing');
+    assert.deepEqual(r.calls, [...CONTEXT, GET], 'it looked at the namespace and applied nothing');
   });
 
   test('a namespace the demo created (it has the label) is deployed into again', async () => {
     const r = await run('deploy', { 'app.kubernetes.io/part-of': 'crash-demo' });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.calls, [CONTEXT, GET, APPLY, ROLLOUT]);
+    assert.deepEqual(r.calls, [...CONTEXT, GET, APPLY, ROLLOUT]);
   });
 
   test('a namespace that does not exist yet is created by the apply', async () => {
     const r = await run('deploy', null);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.calls, [CONTEXT, GET, APPLY, ROLLOUT]);
+    assert.deepEqual(r.calls, [...CONTEXT, GET, APPLY, ROLLOUT]);
   });
 
   test('demo refuses such a namespace before it builds anything (docker absent: a build would fail)', async () => {
     const r = await run('demo', { team: 'payments' });
     assert.equal(r.code, 1);
     assert.match(r.stderr.trim().split('\n').at(-1)!, /^✖ namespace "crash-demo" already exists without the label app\.kubernetes\.io\/part-of=crash-demo: deploy will not take over/);
-    assert.deepEqual(r.calls, [CONTEXT, GET]);
+    assert.deepEqual(r.calls, [...CONTEXT, GET]);
   });
 });
 
@@ -86,18 +86,18 @@ describe('teardown (kubectl: stand-in)', { concurrency: true }, () => {
         "the demo's objects: kubectl --context kind-demo -n crash-demo delete deployment,service -l app.kubernetes.io/instance=demo; " +
         'and give the demo a namespace of its own: npx create-crash-demo . --overwrite --namespace NAME',
     ]);
-    assert.deepEqual(r.calls, [CONTEXT, GET], 'it looked at the namespace and deleted nothing');
+    assert.deepEqual(r.calls, [...CONTEXT, GET], 'it looked at the namespace and deleted nothing');
   });
 
   test('a namespace the demo created (it has the label) is deleted', async () => {
     const r = await run('teardown', { 'app.kubernetes.io/part-of': 'crash-demo' });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.calls, [CONTEXT, GET, DELETE]);
+    assert.deepEqual(r.calls, [...CONTEXT, GET, DELETE]);
   });
 
   test('a namespace that does not exist: the delete runs and finds nothing to delete', async () => {
     const r = await run('teardown', null);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.calls, [CONTEXT, GET, DELETE]);
+    assert.deepEqual(r.calls, [...CONTEXT, GET, DELETE]);
   });
 });

@@ -17,11 +17,20 @@ export function makeProject(raw: RawOptions = {}): string {
   return dir;
 }
 
+/** A closed loopback port: a context on it is local, and nothing can ever answer there. */
+export const LOOPBACK_SERVER = 'https://127.0.0.1:1';
 /**
- * A kubeconfig with the given contexts (all pointing at a closed loopback port, so nothing can
- * ever reach a real cluster) and the given current context ('' = none set).
+ * A server no test ever contacts (TEST-NET-1, RFC 5737, reserved for documentation): a context on it
+ * is remote, and a test using it proves the guard refused before any kubectl call went out.
  */
-export function kubeconfig(current: string, contexts: string[] = [current]): string {
+export const REMOTE_SERVER = 'https://192.0.2.10:6443';
+
+/**
+ * A kubeconfig with the given contexts and the given current context ('' = none set). Each
+ * context has a cluster of its own, on LOOPBACK_SERVER unless `servers` gives another server, or
+ * null: then the context names a cluster that is not in the kubeconfig.
+ */
+export function kubeconfig(current: string, contexts: string[] = [current], servers: Record<string, string | null> = {}): string {
   const names = [...new Set(contexts.filter(Boolean))];
   const file = join(tempDir('crash-demo-kube-'), 'config');
   writeFileSync(
@@ -30,13 +39,12 @@ export function kubeconfig(current: string, contexts: string[] = [current]): str
       'apiVersion: v1',
       'kind: Config',
       'clusters:',
-      '- name: loopback',
-      '  cluster: {server: "https://127.0.0.1:1"}',
+      ...names.flatMap((n) => (servers[n] === null ? [] : [`- name: cluster-${n}`, `  cluster: {server: "${servers[n] ?? LOOPBACK_SERVER}"}`])),
       'users:',
       '- name: nobody',
       '  user: {token: not-a-real-token}', // a user without credentials makes kubectl prompt
       'contexts:',
-      ...names.flatMap((n) => [`- name: ${n}`, '  context: {cluster: loopback, user: nobody}']),
+      ...names.flatMap((n) => [`- name: ${n}`, `  context: {cluster: cluster-${n}, user: nobody}`]),
       `current-context: "${current}"`,
       '',
     ].join('\n'),

@@ -41,7 +41,7 @@ describe('a missing tool: exit 1, one line naming it and how to install it', { c
       const r = await runScript(project, 'load', [], { bin, kubeconfig: kubeconfig(context) });
       assert.equal(r.code, 1);
       assert.equal(oneLine(r.stderr), `✖ ${tool} is not installed (not found on PATH): install ${tool}: ${hint}`);
-      assert.deepEqual(bin.calls(), ['kubectl config current-context']);
+      assert.deepEqual(bin.calls(), ['kubectl config current-context', 'kubectl config view -o json']);
     });
   }
 

@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
 const POD = 'demo-7c9d8f6b5-abcde';
+/** What `kubectl config view -o json` prints for one context, kind-demo, whose server is on loopback. */
+const LOOPBACK_KUBECONFIG = {
+  clusters: [{ name: 'kind-demo', cluster: { server: 'https://127.0.0.1:1' } }],
+  contexts: [{ name: 'kind-demo', context: { cluster: 'kind-demo', user: 'kind-demo' } }],
+  'current-context': 'kind-demo',
+};
 const UID = '5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
 
 /** Two pod states, as the API server sends them: running, then backing off after exit 137. */
@@ -57,13 +63,14 @@ before(() => {
   );
   bin = join(dir, 'bin');
   mkdirSync(bin);
-  // kubectl: answers `config current-context`, logs its argv, prints the pod states like -w -o json
+  // kubectl: answers `config current-context` and `config view` (kind-demo, on loopback), logs its argv, prints the pod states like -w -o json
   // (indented objects, one after the other), then exits or, with KUBECTL_HOLD=1, keeps watching.
   writeFileSync(
     join(bin, 'kubectl'),
     `#!${process.execPath}
 const fs = require('node:fs');
 const args = process.argv.slice(2);
+if (args.join(' ') === 'config view -o json') { process.stdout.write(${JSON.stringify(JSON.stringify(LOOPBACK_KUBECONFIG))}); process.exit(0); }
 if (args[0] === 'config') { process.stdout.write('kind-demo\\n'); process.exit(0); }
 fs.writeFileSync(process.env.KUBECTL_ARGS_LOG, JSON.stringify(args));
 for (const pod of ${JSON.stringify(podStates())}) process.stdout.write(JSON.stringify(pod, null, 4) + '\\n');

@@ -14,8 +14,9 @@
 //       Values are keyed by flag name: values['base-image'], values['dry-run'].
 //   KUBE_FLAGS             the --context / --yes flag rows, for every script that talks to a cluster
 //   kubeContext(values) -> Promise<string>
-//       THE guard: the kube context to use. Refuses a context that is not recognisably local
-//       unless the user named it with --context NAME --yes. Pass the result to every kubectl
+//       THE guard: the kube context to use. Refuses a context whose API server is not on loopback
+//       (judgeContext in context.mjs) unless the user named it with --context NAME --yes, and a
+//       context without a cluster or server (kubectl would fall back to localhost:8080) always. Pass the result to every kubectl
 //       call as `--context` (see kubeArgs), so a context switch mid-run cannot redirect it.
 //   kubeArgs(context) -> ['--context', context]
 //   requireOwnNamespace(context, namespace, refusal)
@@ -52,7 +53,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, chalk, spinner, which } from 'zx';
-import { isLocalContext } from './context.mjs';
+import { judgeContext } from './context.mjs';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
@@ -94,8 +95,8 @@ export const KUBE_FLAGS = {
     type: 'string',
     placeholder: 'NAME',
     describe:
-      'kube context to use (default: the current one). Only local clusters are accepted ' +
-      '(kind-*, minikube, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*); ' +
+      'kube context to use (default: the current one). Only a cluster whose API server is on this ' +
+      "machine's loopback (127.0.0.0/8, ::1, localhost) is accepted, whatever the context is called; " +
       'any other context must be named here and confirmed with --yes',
   },
   yes: { type: 'boolean', describe: 'confirm a --context that is not recognisably local' },
@@ -433,10 +434,19 @@ export async function kubeContext(values) {
       );
     }
   }
-  if (!isLocalContext(context) && !(named === context && values['yes'] === true)) {
+  const view = await kubectl`kubectl config view -o json`;
+  /** @type {import('./context.mjs').Kubeconfig} */
+  let config;
+  try {
+    config = JSON.parse(view.stdout);
+  } catch {
+    return fail(`kubectl config view failed (exit ${view.exitCode}): ${view.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  const judged = judgeContext(config, context);
+  if ('broken' in judged) fail(judged.broken);
+  if (!judged.local && !(named === context && values['yes'] === true)) {
     fail(
-      `refusing kube context "${context}": it is not recognisably a local cluster ` +
-        '(kind-*, minikube, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*), and a crash demo ' +
+      `refusing kube context "${context}": it is not recognisably a local cluster (${judged.why}), and a crash demo ` +
         'must never land on a shared or production cluster by accident. If it really is a throwaway ' +
         `cluster, name it: --context ${context} --yes`,
     );

@@ -1,6 +1,7 @@
 // @ts-check
-// Pure decisions about kube contexts: is it a local cluster, which kind of cluster, and how an
-// image gets into it. No I/O here, so every rule is unit-tested case by case.
+// Pure decisions about kube contexts: is it a local cluster (judged by its API server's address),
+// which kind of cluster (judged by its name), and how an image gets into it. No I/O here, so every
+// rule is unit-tested case by case.
 //
 // Context names are the ones each tool writes into the kubeconfig:
 //   kind      `kind-<cluster>`   (sigs.k8s.io/kind kubeconfig.KINDClusterKey: "kind-" + name)
@@ -36,12 +37,78 @@ export function clusterKindOf(context) {
 }
 
 /**
- * True when the context name is recognisably a cluster on this machine. Anything else may be a
- * shared or production cluster, and a crash demo must never land there by accident.
- * @param {string} context
+ * The hosts a kube API server may have for the demo to call it local: this machine's loopback,
+ * written as kubectl's Go client reads it (a literal, so no DNS answer can send it elsewhere), and
+ * 0.0.0.0, which k3d writes into its kubeconfig and which a connect on Linux or macOS sends to this
+ * machine. Spellings the WHATWG URL parser would normalise (127.1, 0x7f.0.0.1, 0177.0.0.1) are not
+ * literals to Go: it would look them up in DNS, so they do not count.
  */
-export function isLocalContext(context) {
-  return clusterKindOf(context) !== null;
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const LOOPBACK_V4 = new RegExp(`^127(\\.${OCTET}){3}$`);
+const THIS_MACHINE = new Set(['localhost', '[::1]', '0.0.0.0']);
+
+/**
+ * True when `server` (a cluster's `server:` in the kubeconfig) is an http(s) URL whose host is on
+ * this machine (see THIS_MACHINE). Anything else, a URL with user info or without a scheme
+ * included, is not: a crash demo is never sent there by accident.
+ * @param {string} server
+ */
+export function isLoopbackServer(server) {
+  const m = /^https?:\/\/(\[[^\]]*\]|[^/:?#@[\]]+)(:\d+)?([/?#].*)?$/i.exec(server.trim());
+  if (!m) return false;
+  const host = /** @type {string} */ (m[1]).toLowerCase();
+  return THIS_MACHINE.has(host) || LOOPBACK_V4.test(host);
+}
+
+/** @typedef {{ name?: string, context?: { cluster?: string } }} KubeconfigContext */
+/** @typedef {{ name?: string, cluster?: { server?: string, 'proxy-url'?: string } }} KubeconfigCluster */
+/** @typedef {{ contexts?: KubeconfigContext[] | null, clusters?: KubeconfigCluster[] | null }} Kubeconfig */
+
+/**
+ * @typedef {{ local: true, server: string }
+ *   | { local: false, server: string, why: string }
+ *   | { local: false, broken: string }} Judgement
+ *   broken: the context cannot be used at all (not even with --yes): kubectl would fall back to
+ *   http://localhost:8080 or fail; why: the context works but is not on this machine.
+ */
+
+/**
+ * Is the cluster behind `context` on this machine? Judged by where its API server is, from
+ * `kubectl config view -o json`: a loopback server is local whatever the context is called, and a
+ * name that says kind/minikube/k3d/docker-desktop does not make a remote server local.
+ * @param {Kubeconfig} config
+ * @param {string} context
+ * @returns {Judgement}
+ */
+export function judgeContext(config, context) {
+  const entry = (config.contexts ?? []).find((c) => c.name === context);
+  if (!entry) return { local: false, broken: `kube context "${context}" is not in your kubeconfig (kubectl config get-contexts lists them)` };
+  const clusterName = entry.context?.cluster ?? '';
+  const cluster = clusterName === '' ? undefined : (config.clusters ?? []).find((c) => c.name === clusterName);
+  if (!cluster) {
+    const which = clusterName === '' ? 'names no cluster' : `names the cluster "${clusterName}", which is not in the kubeconfig's clusters`;
+    return {
+      local: false,
+      broken:
+        `refusing kube context "${context}": it ${which}, so kubectl would fall back to http://localhost:8080. ` +
+        `Fix it with: kubectl config set-context ${context} --cluster NAME (kubectl config get-clusters lists them)`,
+    };
+  }
+  const server = cluster.cluster?.server ?? '';
+  if (server === '') {
+    return {
+      local: false,
+      broken:
+        `refusing kube context "${context}": its cluster "${clusterName}" has no server, so kubectl would fall back to ` +
+        `http://localhost:8080. Fix it with: kubectl config set-cluster ${clusterName} --server URL`,
+    };
+  }
+  const proxy = cluster.cluster?.['proxy-url'];
+  if (proxy) return { local: false, server, why: `its cluster "${clusterName}" is reached through the proxy ${proxy}` };
+  if (isLoopbackServer(server)) return { local: true, server };
+  const named = clusterKindOf(context);
+  const despite = named ? `, although its name looks like ${named}'s` : '';
+  return { local: false, server, why: `its server ${server} is not on this machine (loopback: 127.0.0.0/8, ::1, localhost)${despite}` };
 }
 
 /**
