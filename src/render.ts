@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import ejs from 'ejs';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
-import type { Options, Runtime } from './options.js';
+import { OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { UsageError } from './validate.js';
 import { pinnedVersion } from './versions.js';
@@ -68,6 +68,24 @@ export function savedDemo(o: Options, data: ReturnType<typeof templateData> = te
   };
 }
 
+/** Where a demo keeps the options table its scripts check crash-demo.json against. */
+export const OPTION_RULES_FILE = 'scripts/lib/options.json';
+
+/**
+ * The options table as the scripts' shared rules (scripts/lib/options.mjs) read it: each option's
+ * kind and bounds, without the prompts and descriptions.
+ */
+export function optionRules(version: string): string {
+  const rules = Object.fromEntries(
+    Object.entries(OPTIONS).map(([key, spec]) => {
+      const { describe: _d, prompt: _p, askWhen: _a, ...rule } = spec as typeof spec & { askWhen?: unknown };
+      return [key, 'choices' in rule ? { ...rule, choices: Object.keys(rule.choices) } : rule];
+    }),
+  );
+  const about = `The options table of create-crash-demo ${version}, which made this demo: the scripts check crash-demo.json against it.`;
+  return JSON.stringify({ about, options: rules }, null, 2) + '\n';
+}
+
 /** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
 export function renderDemo(o: Options): DemoFiles {
   const plan = planFiles(o);
@@ -80,6 +98,7 @@ export function renderDemo(o: Options): DemoFiles {
     );
   }
   files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
+  files.set(OPTION_RULES_FILE, optionRules(data.version));
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

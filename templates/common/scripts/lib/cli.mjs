@@ -43,7 +43,9 @@
 //       Fails with one line naming the tool and how to install it (hints known for kubectl, kind,
 //       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
 //   hasTool(name) -> Promise<boolean>
-//   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator })
+//   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator }),
+//                          its options checked with the bin's rules (lib/options.mjs): a hand-edited
+//                          value that the bin would refuse fails here with one line
 //   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
 //   projectRoot            absolute path of the generated project
 //   UsageError, fail(message)   a user error: fail() throws one, main() prints it
@@ -54,6 +56,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, chalk, spinner, which } from 'zx';
 import { judgeContext } from './context.mjs';
+import { OptionError, checkSavedOptions } from './options.mjs';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
@@ -374,9 +377,29 @@ export async function requireTool(name, hint = INSTALL_HINTS[name] ?? `install $
 // ---------------------------------------------------------------------------------------------
 // the demo's own config
 
-/** @returns {Demo} */
+/** @type {Demo | undefined} */
+let demoRead;
+
+/**
+ * crash-demo.json, its options checked with the bin's own rules (lib/options.mjs against the table
+ * saved beside it in lib/options.json) before any script uses one of them. Read once per run.
+ * @returns {Demo}
+ */
 export function readDemo() {
-  const file = resolve(projectRoot, 'crash-demo.json');
+  if (demoRead) return demoRead;
+  const demo = /** @type {Demo} */ (readJson(resolve(projectRoot, 'crash-demo.json')));
+  const rules = /** @type {{ options?: Record<string, import('./options.mjs').Rule> }} */ (readJson(resolve(projectRoot, 'scripts', 'lib', 'options.json')));
+  try {
+    demo.options = /** @type {DemoOptions} */ (/** @type {unknown} */ (checkSavedOptions(rules.options ?? {}, demo?.options)));
+  } catch (err) {
+    if (err instanceof OptionError) fail(err.message);
+    throw err;
+  }
+  return (demoRead = demo);
+}
+
+/** @param {string} file */
+function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
@@ -387,13 +410,7 @@ export function readDemo() {
 /** @param {Demo} [demo] */
 export function imageRef(demo = readDemo()) {
   const file = resolve(projectRoot, 'package.json');
-  /** @type {{ version?: unknown }} */
-  let pkg;
-  try {
-    pkg = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    return fail(`cannot read ${file}: ${err instanceof Error ? err.message : err}`);
-  }
+  const pkg = /** @type {{ version?: unknown }} */ (readJson(file));
   if (typeof pkg.version !== 'string' || pkg.version === '' || pkg.version === 'latest') {
     fail(`${file} needs a "version" (the image tag; never "latest")`);
   }
@@ -413,6 +430,9 @@ export function kubeArgs(context) {
  * @returns {Promise<string>}
  */
 export async function kubeContext(values) {
+  // The saved demo first: its namespace and name go into kubectl's argv, so not even the kubeconfig
+  // is read for a crash-demo.json the bin would refuse.
+  readDemo();
   // Reading the kubeconfig runs nothing against a cluster, so it happens under --dry-run too.
   if (!(await hasTool('kubectl'))) fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
   const named = typeof values['context'] === 'string' ? values['context'] : undefined;
