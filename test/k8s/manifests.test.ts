@@ -241,6 +241,7 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
       assert.deepEqual(
         ns.metadata.labels,
         {
+          'create-crash-demo/owner': c.options.name,
           'app.kubernetes.io/part-of': 'crash-demo',
           'app.kubernetes.io/managed-by': 'kustomize',
           'pod-security.kubernetes.io/enforce': 'restricted',

@@ -19,11 +19,11 @@
 //       context without a cluster or server (kubectl would fall back to localhost:8080) always. Pass the result to every kubectl
 //       call as `--context` (see kubeArgs), so a context switch mid-run cannot redirect it.
 //   kubeArgs(context) -> ['--context', context]
-//   requireOwnNamespace(context, namespace, refusal)
-//       The namespace guard for what deploy and teardown do to the namespace (Pod Security labels;
-//       delete -k deletes it with everything inside): fails with refusal(label) when the namespace
-//       exists without OWNER_LABEL, the label k8s/namespace.yaml gives the one the demo creates.
-//       Under --dry-run it prints its `kubectl get namespace` and checks nothing.
+//   requireOwnership(context, demo, refusals)
+//       The ownership guard for deploy and teardown (rules in ownership.mjs): what k8s/ renders
+//       (kubectl kustomize k8s) stays inside the demo's namespace, whose Namespace carries this
+//       demo's owner label; and the namespace on the cluster is absent or has that label. Fails
+//       with one line naming the difference, or refusals.foreign/otherDemo for the cluster's namespace.
 //   run`cmd ${arg}`         captured output; returns the ProcessOutput, or null under --dry-run
 //   runLive`cmd`           the command's output goes straight to the terminal
 //   runBackground`cmd`     started and left running (port-forward); returns the ProcessPromise,
@@ -54,9 +54,10 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { $, ProcessOutput, chalk, spinner, which } from 'zx';
+import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
 import { judgeContext } from './context.mjs';
 import { OptionError, checkSavedOptions } from './options.mjs';
+import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
@@ -475,41 +476,57 @@ export async function kubeContext(values) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the namespace guard: the demo touches no namespace it did not create
-
-/** The label in k8s/namespace.yaml that marks a namespace the demo created. */
-export const OWNER_LABEL = /** @type {const} */ (['app.kubernetes.io/part-of', 'crash-demo']);
+// the ownership guard: the demo touches nothing it did not create (rules in ownership.mjs)
 
 /**
- * Who owns the namespace, from `kubectl get namespace NAME --ignore-not-found -o json`: it prints
- * nothing (or an empty List) when the namespace does not exist.
- * @param {string} stdout
- * @returns {'absent' | 'demo' | 'other'}
+ * @typedef {{
+ *   foreign: (label: string) => string,
+ *   otherDemo: (owner: string, label: string) => string,
+ * }} Refusals the line to fail with when the namespace exists without this demo's owner label
+ *   (foreign), or with another demo's (otherDemo); label: the owner label as key=value
  */
-export function namespaceOwner(stdout) {
-  if (stdout.trim() === '') return 'absent';
-  /** @type {{ kind?: string, items?: unknown[], metadata?: { labels?: Record<string, string> } }} */
-  const obj = JSON.parse(stdout);
-  if (obj.kind === 'List' && (obj.items ?? []).length === 0) return 'absent';
-  const [key, value] = OWNER_LABEL;
-  return obj.metadata?.labels?.[key] === value ? 'demo' : 'other';
-}
 
 /**
+ * The guard for what deploy and teardown do to the namespace (Pod Security labels; delete -k
+ * deletes it with everything inside). First what `kubectl kustomize k8s` renders, which is what
+ * apply -k / delete -k send: nothing outside the demo's namespace, and the Namespace carries this
+ * demo's owner label. That reads only local files, so it runs under --dry-run too. Then the
+ * namespace on the cluster: absent, or labelled as this demo's (under --dry-run only printed).
  * @param {string} context the checked kube context
- * @param {string} namespace
- * @param {(label: string) => string} refusal the line to fail with, given the label as key=value
+ * @param {{ name: string, namespace: string }} demo crash-demo.json's options
+ * @param {Refusals} refusals
  */
-export async function requireOwnNamespace(context, namespace, refusal) {
-  const out = await run`kubectl ${kubeArgs(context)} get namespace ${namespace} --ignore-not-found -o json`;
-  if (!out) return; // --dry-run
-  let owner;
-  try {
-    owner = namespaceOwner(out.stdout);
-  } catch (err) {
-    return fail(`kubectl get namespace ${namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+export async function requireOwnership(context, demo, refusals) {
+  const rendered = await $({ cwd: projectRoot, quiet: true, verbose: false, nothrow: true })`kubectl kustomize k8s`;
+  if (rendered.exitCode !== 0) {
+    fail(`kubectl kustomize k8s failed (exit ${rendered.exitCode}): ${rendered.stderr.trim().split('\n').pop() ?? ''}`);
   }
-  if (owner === 'other') fail(refusal(OWNER_LABEL.join('=')));
+  /** @type {unknown[]} */
+  let objects;
+  try {
+    objects = YAML.parseAllDocuments(rendered.stdout).map((d) => d.toJS());
+  } catch (err) {
+    return fail(`kubectl kustomize k8s printed something that is not YAML: ${err instanceof Error ? err.message : err}`);
+  }
+  const mismatch = renderedMismatch(objects, demo);
+  if (mismatch) {
+    fail(
+      `refusing k8s/: kubectl kustomize k8s renders ${mismatch}, and deploy and teardown act only on what this demo ` +
+        `owns (crash-demo.json: demo "${demo.name}", namespace "${demo.namespace}"). ` +
+        'Undo the change in k8s/, or regenerate the demo: npx create-crash-demo . --overwrite',
+    );
+  }
+  const out = await run`kubectl ${kubeArgs(context)} get namespace ${demo.namespace} --ignore-not-found -o json`;
+  if (!out) return; // --dry-run
+  let found;
+  try {
+    found = namespaceOwner(out.stdout);
+  } catch (err) {
+    return fail(`kubectl get namespace ${demo.namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+  }
+  const label = `${OWNER_LABEL}=${demo.name}`;
+  if (!found.exists || found.owner === demo.name) return;
+  fail(found.owner === null ? refusals.foreign(label) : refusals.otherDemo(found.owner, label));
 }
 
 // ---------------------------------------------------------------------------------------------
