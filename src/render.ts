@@ -111,6 +111,14 @@ export interface TargetState {
   conflicts: string[];
 }
 
+/** The refusal for a non-empty target without --overwrite: the bin's and the generator's. */
+export function notEmpty(dir: string, target: TargetState): UsageError {
+  return new UsageError(
+    `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
+      `demo's files there (${target.conflicts.length} exist; other files stay).`,
+  );
+}
+
 export function inspectTarget(dir: string, files: DemoFiles): TargetState {
   const abs = resolve(dir);
   if (!existsSync(abs)) return { dir: abs, exists: false, empty: true, conflicts: [] };
