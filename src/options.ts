@@ -1,5 +1,6 @@
 // The one options table. Prompts, CLI flags, --help, validation and the saved answers in
 // crash-demo.json are all derived from it: add an option here and every face gets it.
+import { flagOf as sharedFlagOf } from '../templates/common/scripts/lib/options.mjs';
 
 export interface ChoiceSpec {
   readonly kind: 'choice';
@@ -193,7 +194,7 @@ export function choicesOf<K extends OptionKey>(key: K): string[] {
   return spec.kind === 'choice' ? Object.keys(spec.choices) : [];
 }
 
-/** `fastBackoff` -> `--fast-backoff` */
+/** `fastBackoff` -> `--fast-backoff` (the rule lives with the other shared ones, for the scripts) */
 export function flagOf(key: OptionKey): string {
-  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  return sharedFlagOf(key);
 }

@@ -35,6 +35,14 @@ export interface Outcome extends Behaviour {
   elsewhere: Array<Behaviour & { where: string; label: string }>;
 }
 
+/** What the worker would have done, for the sentence about a crash that never fires. */
+const CRASH_VERB: Record<Options['crash'], string> = {
+  'exit-worker': 'exits',
+  'kill-parent': 'sends its SIGKILL',
+  'halt-supervisor': 'halts the supervisor',
+  oom: 'allocates its memory',
+};
+
 const KUBERNETES = 'Kubernetes (any version; for oom: cgroup v2 nodes, Kubernetes 1.28+)';
 
 function supervisorName(runtime: Runtime): string {
@@ -167,9 +175,29 @@ function headline(o: Options, b: Behaviour): string {
   return `The container exits ${b.exitCode} (${b.reason}) and the pod goes into CrashLoopBackOff.`;
 }
 
+/** --trigger random with --probability 0: no request ever fires the crash, whatever the crash mode. */
+function neverFires(o: Options): boolean {
+  return o.trigger === 'random' && o.probability === 0;
+}
+
 export function predictOutcome(o: Options): Outcome {
   let b: Behaviour;
   const elsewhere: Outcome['elsewhere'] = [];
+  if (neverFires(o)) {
+    b = runs(
+      `With --trigger random and --probability 0 no request ever fires the crash, so the worker never ${CRASH_VERB[o.crash]}: ` +
+        'the container keeps running and RESTARTS stays 0. Give --probability a value above 0 to see the crash.',
+    );
+    return {
+      ...b,
+      where: 'anywhere (the crash never fires)',
+      headline: 'The crash never fires (--probability 0): the pod stays Running with RESTARTS 0.',
+      pid1: pid1Comm(o.runtime, o.pid1),
+      statusCycle: ['Running'],
+      repeats: 'never: every request fires it with probability 0',
+      elsewhere,
+    };
+  }
   switch (o.crash) {
     case 'exit-worker':
       b = exitWorker(o);

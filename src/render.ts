@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync,
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
-import type { Options, Runtime } from './options.js';
+import { OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { UsageError } from './validate.js';
 import { pinnedVersion } from './versions.js';
@@ -70,6 +70,24 @@ export function savedDemo(o: Options, data: ReturnType<typeof templateData> = te
   };
 }
 
+/** Where a demo keeps the options table its scripts check crash-demo.json against. */
+export const OPTION_RULES_FILE = 'scripts/lib/options.json';
+
+/**
+ * The options table as the scripts' shared rules (scripts/lib/options.mjs) read it: each option's
+ * kind and bounds, without the prompts and descriptions.
+ */
+export function optionRules(version: string): string {
+  const rules = Object.fromEntries(
+    Object.entries(OPTIONS).map(([key, spec]) => {
+      const { describe: _d, prompt: _p, askWhen: _a, ...rule } = spec as typeof spec & { askWhen?: unknown };
+      return [key, 'choices' in rule ? { ...rule, choices: Object.keys(rule.choices) } : rule];
+    }),
+  );
+  const about = `The options table of create-crash-demo ${version}, which made this demo: the scripts check crash-demo.json against it.`;
+  return JSON.stringify({ about, options: rules }, null, 2) + '\n';
+}
+
 /** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
 export function renderDemo(o: Options): DemoFiles {
   const plan = planFiles(o);
@@ -82,6 +100,7 @@ export function renderDemo(o: Options): DemoFiles {
     );
   }
   files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
+  files.set(OPTION_RULES_FILE, optionRules(data.version));
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
@@ -92,6 +111,14 @@ export interface TargetState {
   empty: boolean;
   /** Files of the demo that already exist there and would be replaced. */
   conflicts: string[];
+}
+
+/** The refusal for a non-empty target without --overwrite: the bin's and the generator's. */
+export function notEmpty(dir: string, target: TargetState): UsageError {
+  return new UsageError(
+    `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
+      `demo's files there (${target.conflicts.length} exist; other files stay).`,
+  );
 }
 
 export function inspectTarget(dir: string, files: DemoFiles): TargetState {

@@ -1,14 +1,15 @@
 // Raw values (CLI strings, prompt answers, a library caller's object, saved answers) become typed,
 // validated Options here, or a UsageError that names the value and says what to do instead.
 import { basename, resolve } from 'node:path';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from './options.js';
 import {
-  OPTIONS,
-  OPTION_KEYS,
-  flagOf,
-  type OptionKey,
-  type OptionSpec,
-  type Options,
-} from './options.js';
+  OptionError,
+  RESERVED_NAMESPACES,
+  checkCombination,
+  parseOptionValue,
+  showValue as show,
+  toLabel,
+} from '../templates/common/scripts/lib/options.mjs';
 
 /** An error the user caused and can fix: its message is shown as is, without a stack trace. */
 export class UsageError extends Error {
@@ -24,71 +25,20 @@ export interface ResolveContext {
   defaults?: Partial<Options>;
 }
 
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** The closest valid label to a string, or '' when none is near. */
-export function toLabel(text: string, startsWithLetter = true, maxLength = 63): string {
-  let s = text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-');
-  if (startsWithLetter) s = s.replace(/^[^a-z]+/, '');
-  s = s.slice(0, maxLength).replace(/^-+|-+$/g, '');
-  return s;
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
+export { toLabel };
 
 /** Validates one value against its spec; returns the typed value or throws a UsageError. */
 export function parseValue(key: OptionKey, value: unknown): string | number | boolean {
-  const spec: OptionSpec = OPTIONS[key];
-  const flag = flagOf(key);
-  switch (spec.kind) {
-    case 'choice': {
-      const valid = Object.keys(spec.choices);
-      if (typeof value === 'string' && valid.includes(value)) return value;
-      throw new UsageError(`${flag} ${show(value)} is not a valid choice: use one of ${valid.join(', ')}.`);
-    }
-    case 'number':
-    case 'integer': {
-      const n =
-        typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-      const range = `${spec.minExclusive ? 'greater than' : 'from'} ${spec.min}${spec.minExclusive ? ` and at most ${spec.max}` : ` to ${spec.max}`}`;
-      const what = spec.kind === 'integer' ? 'a whole number' : 'a number';
-      if (!Number.isFinite(n) || (spec.kind === 'integer' && !Number.isInteger(n))) {
-        throw new UsageError(`${flag} ${show(value)} is not ${what}: give ${what} ${range}${spec.unit ? ` (${spec.unit})` : ''}.`);
-      }
-      // The app reads these back from environment variables as plain decimals: no exponent form.
-      if (/e/i.test(String(n))) {
-        throw new UsageError(`${flag} ${show(value)} has too many decimal places: use at most 6 (e.g. 0.000001), or 0.`);
-      }
-      const low = spec.minExclusive ? n <= spec.min : n < spec.min;
-      if (low || n > spec.max) {
-        throw new UsageError(`${flag} ${show(value)} is out of range: give ${what} ${range}${spec.unit ? ` (${spec.unit})` : ''}.`);
-      }
-      return n;
-    }
-    case 'boolean': {
-      if (typeof value === 'boolean') return value;
-      if (value === 'true' || value === 'yes') return true;
-      if (value === 'false' || value === 'no') return false;
-      throw new UsageError(`${flag} ${show(value)} is not true or false.`);
-    }
-    case 'label': {
-      const s = typeof value === 'string' ? value : '';
-      const first = spec.startsWithLetter ? /^[a-z]/ : /^[a-z0-9]/;
-      if (s.length <= spec.maxLength && LABEL.test(s) && first.test(s)) return s;
-      const rule =
-        `lowercase letters, digits and '-', starting with a ${spec.startsWithLetter ? 'letter' : 'letter or digit'}, ` +
-        `ending with a letter or digit, at most ${spec.maxLength} characters`;
-      const suggestion = toLabel(String(value ?? ''), spec.startsWithLetter, spec.maxLength);
-      throw new UsageError(
-        `${flag} ${show(value)} is not a valid Kubernetes name (${rule})` +
-          (suggestion ? `: try ${flag} ${suggestion}.` : '.'),
-      );
-    }
+  return asUsageError(() => parseOptionValue(OPTIONS[key], flagOf(key), value));
+}
+
+/** The shared rules (scripts/lib/options.mjs) throw OptionError; the bin shows a UsageError. */
+function asUsageError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof OptionError) throw new UsageError(error.message);
+    throw error;
   }
 }
 
@@ -97,8 +47,7 @@ export function defaultName(dir: string | undefined): string {
   return basename(resolve(dir ?? 'crash-demo'));
 }
 
-/** Namespaces that belong to the cluster itself: deploy labels its namespace and teardown deletes it. */
-export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export { RESERVED_NAMESPACES };
 
 /**
  * Turns raw values into validated Options. Anything not given takes its default.
@@ -159,18 +108,6 @@ export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Optio
       `--after ${raw.after} only applies to --trigger timer (the trigger is ${o.trigger}): add --trigger timer or drop --after.`,
     );
   }
-  if (RESERVED_NAMESPACES.includes(o.namespace)) {
-    throw new UsageError(
-      `--namespace ${JSON.stringify(o.namespace)} belongs to the cluster itself: the demo labels its namespace for the ` +
-        `restricted Pod Security profile and teardown deletes it. Use a namespace of its own, e.g. --namespace crash-demo.`,
-    );
-  }
-  // A StatefulSet's pods carry a controller-revision-hash label `<name>-<10 chars>`: labels stop at 63.
-  if (o.workload === 'statefulset' && o.name.length > 52) {
-    throw new UsageError(
-      `--name ${JSON.stringify(o.name)} is ${o.name.length} characters: a StatefulSet name must be at most 52 ` +
-        `(its pods' controller-revision-hash label adds 11): use a shorter --name or --workload deployment.`,
-    );
-  }
+  asUsageError(() => checkCombination(o));
   return o;
 }

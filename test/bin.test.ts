@@ -54,6 +54,17 @@ test('flags decide every answer: node, kill-parent, exec is predicted to refuse 
   assert.match(r.stdout, /^  cd my-demo$/m);
 });
 
+test('--probability 0 can never fire: the prediction says so, not CrashLoopBackOff', () => {
+  const cwd = tempDir();
+  const r = runBin(['my-demo', '--trigger', 'random', '--probability', '0', '--yes'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = readJson(join(cwd, 'my-demo', 'crash-demo.json'));
+  assert.equal(saved.outcome.containerExits, false);
+  assert.equal(saved.outcome.podStatus, 'Running');
+  assert.match(r.stdout, /The crash never fires \(--probability 0\): the pod stays Running with RESTARTS 0\./);
+  assert.doesNotMatch(r.stdout, /CrashLoopBackOff/);
+});
+
 test('--dry-run writes nothing and lists exactly the files a real run writes', () => {
   const cwd = tempDir();
   const args = ['demo', '--runtime', 'python', '--pid1', 'shell', '--workload', 'statefulset', '--fast-backoff'];
@@ -101,7 +112,18 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a port above 65535', ['--port', '70000'], /--port "70000" is out of range/],
   ['a port that is not a number', ['--port', 'http'], /--port "http" is not a whole number/],
   ['a probability above 1', ['--trigger', 'random', '--probability', '1.5'], /--probability "1\.5" is out of range: give a number from 0 to 1\./],
-  ['a negative probability', ['--trigger', 'random', '--probability=-0.1'], /--probability "-0\.1" is out of range/],
+  ['a negative probability', ['--trigger', 'random', '--probability=-0.1'], /--probability "-0\.1" is not a number in decimal digits: give a number from 0 to 1\./],
+  ['a probability of -0', ['--trigger', 'random', '--probability=-0'], /--probability "-0" is not a number in decimal digits/],
+  // Number() reads all of these as whole numbers; only plain decimal digits are.
+  ['a hexadecimal port', ['--port', '0x1F90'], /--port "0x1F90" is not a whole number in decimal digits: give a whole number from 1024 to 65535\./],
+  ['a binary port', ['--port', '0b1111101000000'], /--port "0b1111101000000" is not a whole number in decimal digits/],
+  ['an octal port', ['--port', '0o17620'], /--port "0o17620" is not a whole number in decimal digits/],
+  ['a port with a plus sign', ['--port', '+8080'], /--port "\+8080" is not a whole number in decimal digits/],
+  ['a port with spaces around it', ['--port', ' 8080 '], /--port " 8080 " is not a whole number in decimal digits/],
+  ['a port in exponent form', ['--port', '8e3'], /--port "8e3" is not a whole number in decimal digits/],
+  ['workers in exponent form', ['--workers=1e1'], /--workers "1e1" is not a whole number in decimal digits/],
+  ['seconds in exponent form', ['--trigger', 'timer', '--after', '3e1'], /--after "3e1" is not a number in decimal digits/],
+  ['seconds in hexadecimal', ['--trigger', 'timer', '--after', '0x1e'], /--after "0x1e" is not a number in decimal digits/],
   ['a negative number without =', ['--trigger', 'random', '--probability', '-0.1'], /--probability needs a value \(a value starting with '-' goes after '=': --probability=-1\)\./],
   ['a probability without --trigger random', ['--probability', '0.5'], /--probability 0\.5 only applies to --trigger random \(the trigger is http\)/],
   ['zero seconds for the timer', ['--trigger', 'timer', '--after', '0'], /--after "0" is out of range: give a number greater than 0/],

@@ -26,7 +26,11 @@ interface Generated {
   dir: string;
   tree: Map<string, Buffer>;
   asked: string[];
+  /** An error the run threw (a bug: user errors are reported, not thrown). */
   error?: string;
+  /** What the generator wrote to stderr, and the exit status it set. */
+  stderr: string;
+  exitCode: number;
 }
 
 /** Runs every case through the real generator in one batch; results by case. */
@@ -35,10 +39,14 @@ function generateAll(cases: Case[]): Generated[] {
   const out = JSON.parse(execFileSync(process.execPath, [RUNNER, JSON.stringify(specs)], { encoding: 'utf8', maxBuffer: 1 << 26 })) as Array<{
     asked?: string[];
     error?: string;
+    stderr?: string;
+    exitCode?: number;
   }>;
   return out.map((r, i) => {
     const dir = join(specs[i]!.dir, 'demo');
-    return r.error ? { dir, tree: new Map(), asked: [], error: r.error } : { dir, tree: readTree(dir), asked: r.asked! };
+    const reported = { stderr: r.stderr ?? '', exitCode: r.exitCode ?? 0 };
+    if (r.error) return { dir, tree: new Map(), asked: [], error: r.error, ...reported };
+    return { dir, tree: existsSync(dir) ? readTree(dir) : new Map(), asked: r.asked!, ...reported };
   });
 }
 
@@ -106,7 +114,9 @@ test('flags given are not asked; the rest are', () => {
 
 test('a bad flag stops the generator with the same message as the bin, before any question and any file', () => {
   const g = prompted.bad;
-  assert.match(g.error ?? '', /--runtime "ruby" is not a valid choice: use one of python, node\./);
+  assert.equal(g.error, undefined, 'reported as the bin reports it, not thrown as a stack trace');
+  assert.equal(g.stderr, 'create-crash-demo: --runtime "ruby" is not a valid choice: use one of python, node.\n');
+  assert.equal(g.exitCode, 1);
   assert.deepEqual(g.asked, []);
   assert.equal(existsSync(g.dir), false);
 });

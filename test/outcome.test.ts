@@ -106,3 +106,23 @@ test('the prediction does not depend on workers, workload, port or names', () =>
   );
   assert.deepEqual(other, base);
 });
+
+test('--trigger random --probability 0 never fires: every crash mode predicts Running with RESTARTS 0, nowhere a CrashLoopBackOff', () => {
+  for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom']) {
+    for (const pid1 of ['exec', 'shell', 'tini']) {
+      const got = predictOutcome(resolveOptions({ name: 'demo', runtime: 'python', pid1, crash, trigger: 'random', probability: 0 }));
+      assert.equal(got.containerExits, false, `${crash} ${pid1}`);
+      assert.equal(got.podStatus, 'Running');
+      assert.deepEqual(got.statusCycle, ['Running']);
+      assert.deepEqual(got.elsewhere, [], 'no environment where it crash-loops');
+      assert.equal(got.headline, 'The crash never fires (--probability 0): the pod stays Running with RESTARTS 0.');
+      assert.match(got.repeats, /^never/);
+    }
+  }
+});
+
+test('a library caller\'s probability -0 is 0, and predicts the same', () => {
+  const o = resolveOptions({ name: 'demo', trigger: 'random', probability: -0 });
+  assert.ok(Object.is(o.probability, 0));
+  assert.equal(predictOutcome(o).containerExits, false);
+});

@@ -1,11 +1,12 @@
 // The Yeoman face (`yo crash-demo`): it only orders the steps. Options, questions, validation,
 // rendering and the report all come from the library, exactly as for the bin.
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
-import { resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
-import { renderDemo, scriptNames } from '../../src/render.js';
+import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
+import { inspectTarget, notEmpty, renderDemo, scriptNames } from '../../src/render.js';
 import { planFiles } from '../../src/files.js';
 import { predictOutcome } from '../../src/outcome.js';
 import { loadSaved } from '../../src/saved.js';
@@ -16,13 +17,49 @@ export function yoFlag(key: OptionKey): string {
   return key === 'namespace' ? 'kube-namespace' : flagOf(key).slice(2);
 }
 
+/** The bin's way to show a user error: one line on stderr, exit status 1, no stack trace. */
+function report(error: UsageError): void {
+  process.stderr.write(`create-crash-demo: ${error.message}\n`);
+  process.exitCode = 1;
+}
+
+/**
+ * Whether questions can reach a person: the adapter is a terminal on both ends, or it is an adapter
+ * without terminal streams (an IDE's, a test's), which answers questions its own way. yeoman's
+ * terminal adapter prompts on a pipe too, and fails there with a stack trace.
+ */
+function canAsk(adapter: unknown): boolean {
+  const a = adapter as { actualAdapter?: unknown };
+  const actual = (a.actualAdapter ?? adapter) as { stdin?: { isTTY?: boolean }; stdout?: { isTTY?: boolean } };
+  if (!actual.stdin && !actual.stdout) return true;
+  return Boolean(actual.stdin?.isTTY && actual.stdout?.isTTY);
+}
+
+/**
+ * Runs a step; a user error ends the whole run as the bin ends: one line, exit 1, nothing written.
+ * (A function, not a method: yeoman runs every public method of the generator as a task.)
+ */
+async function guarded(generator: Generator, step: () => Promise<void> | void): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    report(error);
+    generator.cancelCancellableTasks();
+  }
+}
+
 export default class CrashDemoGenerator extends Generator {
   private given: RawOptions = {};
   private ctx: ResolveContext = {};
   private demo?: Options;
+  /** A user error found before the run loop started (the constructor cannot stop it itself). */
+  private refused?: UsageError;
 
   constructor(args: string[], opts: Record<string, unknown>) {
-    super(args, opts as never);
+    // As the bin: never runs npm install itself (the next steps say when), and so yeoman-environment
+    // neither installs nor prints a line about the package.json it did not install from.
+    super(args, opts as never, { customInstallTask: true });
     this.argument('dir', { type: String, required: false, description: 'target directory (default: the current one)' });
     for (const key of OPTION_KEYS) {
       const spec = OPTIONS[key];
@@ -32,6 +69,7 @@ export default class CrashDemoGenerator extends Generator {
       });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'use defaults for everything not given as a flag; ask nothing' });
+    this.option('overwrite', { type: Boolean, description: "replace the demo's files in a non-empty target directory" });
     const options = this.options as Record<string, unknown>;
     for (const key of OPTION_KEYS) {
       const value = options[yoFlag(key)] ?? (key === 'namespace' ? undefined : options[key]);
@@ -39,35 +77,58 @@ export default class CrashDemoGenerator extends Generator {
     }
     // Validate the flags before anything touches the disk (destinationRoot creates the directory).
     const dir = resolve(this.destinationRoot(), (options['dir'] as string | undefined) ?? '.');
-    const saved = loadSaved(dir);
-    this.ctx = { dir, ...(saved ? { defaults: saved } : {}) };
-    resolveOptions(this.given, this.ctx);
+    try {
+      const saved = loadSaved(dir);
+      this.ctx = { dir, ...(saved ? { defaults: saved } : {}) };
+      resolveOptions(this.given, this.ctx);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      this.refused = error;
+      return;
+    }
     this.destinationRoot(dir);
   }
 
-  async prompting(): Promise<void> {
-    const ctx = this.ctx;
-    if ((this.options as Record<string, unknown>)['yes']) {
-      this.demo = resolveOptions(this.given, ctx);
-      return;
-    }
-    const questions = questionsFor(this.given, ctx).map((q) => ({
-      type: q.type === 'select' ? 'list' : q.type === 'confirm' ? 'confirm' : 'input',
-      name: q.key,
-      message: q.message,
-      default: q.default,
-      ...(q.choices ? { choices: q.choices.map((c) => ({ name: `${c.value}  ${c.hint}`, value: c.value })) } : {}),
-      when: (answers: Record<string, unknown>) => q.when({ ...this.given, ...answers } as Partial<Options>),
-      validate: (input: unknown) => (q.type === 'text' ? (q.validate(String(input)) ?? true) : true),
-      filter: (input: unknown) => (q.type === 'text' && input === '' ? q.default : input),
-    }));
-    const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
-    this.demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
+  initializing(): Promise<void> {
+    return guarded(this, () => {
+      if (this.refused) throw this.refused;
+    });
+  }
+
+  prompting(): Promise<void> {
+    return guarded(this, async () => {
+      const ctx = this.ctx;
+      const options = this.options as Record<string, unknown>;
+      // As the bin: no questions without a person at a terminal; the defaults stand, as with --yes.
+      if (options['yes'] || !canAsk(this.env.adapter)) {
+        this.demo = resolveOptions(this.given, ctx);
+      } else {
+        const questions = questionsFor(this.given, ctx).map((q) => ({
+          type: q.type === 'select' ? 'select' : q.type === 'confirm' ? 'confirm' : 'input',
+          name: q.key,
+          message: q.message,
+          default: q.default,
+          ...(q.choices ? { choices: q.choices.map((c) => ({ name: `${c.value}  ${c.hint}`, value: c.value })) } : {}),
+          when: (answers: Record<string, unknown>) => q.when({ ...this.given, ...answers } as Partial<Options>),
+          validate: (input: unknown) => (q.type === 'text' ? (q.validate(String(input)) ?? true) : true),
+          filter: (input: unknown) => (q.type === 'text' && input === '' ? q.default : input),
+        }));
+        const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
+        this.demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
+      }
+      // As the bin: a directory with other files in it is written only with --overwrite, and then
+      // without a question per file (yeoman's conflicter would ask, or fail without a terminal).
+      const target = inspectTarget(this.destinationRoot(), renderDemo(this.demo));
+      if (target.exists && !target.empty && !options['overwrite']) throw notEmpty(this.destinationRoot(), target);
+    });
   }
 
   writing(): void {
     for (const [path, contents] of renderDemo(this.demo!)) {
-      this.fs.write(this.destinationPath(path), contents);
+      const file = this.destinationPath(path);
+      this.fs.write(file, contents);
+      // The target was checked above: --overwrite means replace, so the conflicter asks nothing.
+      if (existsSync(file)) (this.env.sharedFs.get(file) as { conflicter?: string }).conflicter = 'force';
     }
   }
 

@@ -4,7 +4,7 @@ import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { resolveOptions } from '../validate.js';
 import { UsageError } from '../validate.js';
-import { inspectTarget, ownVersion, renderDemo, scriptNames, writeDemo } from '../render.js';
+import { inspectTarget, notEmpty, ownVersion, renderDemo, scriptNames, writeDemo } from '../render.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -39,12 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   let overwrite = req.overwrite;
   if (target.exists && !target.empty && !overwrite && !req.dryRun) {
     if (prompts) overwrite = await prompts.confirmOverwrite(dir, target.conflicts.length);
-    if (!overwrite) {
-      throw new UsageError(
-        `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
-          `demo's files there (${target.conflicts.length} exist; other files stay).`,
-      );
-    }
+    if (!overwrite) throw notEmpty(dir, target);
   }
   const conflicts = new Set(target.conflicts);
   const listing = [...files].map(([path, contents]) => ({

@@ -241,6 +241,7 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
       assert.deepEqual(
         ns.metadata.labels,
         {
+          'create-crash-demo/owner': c.options.name,
           'app.kubernetes.io/part-of': 'crash-demo',
           'app.kubernetes.io/managed-by': 'kustomize',
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -289,7 +290,7 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
     for (const c of CASES) {
       const text = c.files.get(workloadFile(c)) ?? '';
       const firstLine = text.split('\n')[0];
-      assert.match(firstLine ?? '', new RegExp(`^# ${c.options.name}: (The app refuses to crash|The container exits)`), c.label);
+      assert.match(firstLine ?? '', new RegExp(`^# ${c.options.name}: (The app refuses to crash|The container exits|The crash never fires)`), c.label);
     }
   });
 });

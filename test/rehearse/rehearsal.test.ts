@@ -149,6 +149,13 @@ describe('what the engine reports, as the kubelet would name it', () => {
     assert.throws(() => parseUntil('0-restarts'), /use crashloop or N-restarts/);
   });
 
+  it('--until N-restarts is bounded: a number no rehearsal could reach is refused, not waited for', () => {
+    assert.deepEqual(parseUntil('100-restarts'), { crashloop: false, restarts: 100 });
+    for (const text of ['101-restarts', '99999999999999999999999-restarts', '0x10-restarts', '+3-restarts', '1e2-restarts']) {
+      assert.throws(() => parseUntil(text), { message: `--until ${JSON.stringify(text)} is not valid: use crashloop or N-restarts with N from 1 to 100 (e.g. 3-restarts)` }, text);
+    }
+  });
+
   it('reads the memory limit the generated manifest sets (96Mi + 16Mi per worker)', () => {
     const dir = makeProject({ crash: 'oom', workers: 3, workload: 'statefulset' });
     assert.deepEqual(manifestMemoryLimit(dir, { workload: 'statefulset', workers: 3 }), { quantity: '144Mi', source: 'k8s/statefulset.yaml' });

@@ -16,9 +16,9 @@ function kubeconfig(current: string, contexts: string[] = [current], servers: Re
   return anyKubeconfig(current, contexts, { 'prod-eu': REMOTE_SERVER, ...servers });
 }
 
-/** Every call the kubectl shim saw only read the kubeconfig (config current-context / get-contexts). */
+/** Every call the kubectl shim saw only read local files: the kubeconfig, and k8s/ through kustomize. */
 function onlyReadTheKubeconfig(calls: string[]) {
-  for (const call of calls) assert.match(call, /^kubectl config (current-context|get-contexts -o name|view -o json)$/, `unexpected call: ${call}`);
+  for (const call of calls) assert.match(call, /^kubectl (config (current-context|get-contexts -o name|view -o json)|kustomize k8s)$/, `unexpected call: ${call}`);
 }
 
 describe('a context that is not recognisably local (kubectl: logging shim over the real kubectl)', { concurrency: true }, () => {

@@ -1,10 +1,16 @@
 // Helpers to look at what really landed on disk.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
+const made: string[] = [];
+
+/** A new temp dir, removed when the test process exits (node --test runs one process per file). */
 export function tempDir(prefix = 'crash-demo-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (made.length === 0) process.once('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Every file below `dir`, as sorted '/'-separated relative paths. */

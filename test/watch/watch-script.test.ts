@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { resolveOptions } from '../../src/index.js';
+import { OPTION_RULES_FILE, renderDemo } from '../../src/render.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -52,15 +54,13 @@ function podStates() {
 let dir = '';
 let bin = '';
 
-/** A generated-project stand-in: scripts/ copied verbatim, crash-demo.json, zx reachable. */
+/** A generated-project stand-in: scripts/ copied verbatim, the generated crash-demo.json and options table, zx reachable. */
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'watch-script-'));
   cpSync(resolve(projectRoot, 'templates/common/scripts'), join(dir, 'scripts'), { recursive: true });
   symlinkSync(resolve(projectRoot, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(
-    join(dir, 'crash-demo.json'),
-    JSON.stringify({ generator: { name: 'create-crash-demo', version: '0.1.0' }, options: { name: 'demo', namespace: 'crash-demo', fastBackoff: false }, start: [], outcome: {} }),
-  );
+  const files = renderDemo(resolveOptions({ name: 'demo' }));
+  for (const path of ['crash-demo.json', OPTION_RULES_FILE]) writeFileSync(join(dir, path), files.get(path)!);
   bin = join(dir, 'bin');
   mkdirSync(bin);
   // kubectl: answers `config current-context` and `config view` (kind-demo, on loopback), logs its argv, prints the pod states like -w -o json

@@ -1,8 +1,10 @@
 // @ts-check
 // Apply k8s/ to the local cluster and wait until the pod is ready (or say why we don't wait).
-// Never into a namespace the demo did not create (requireOwnNamespace in lib/cli.mjs).
+// Never into a namespace the demo did not create, nor anything k8s/ renders outside it
+// (requireOwnership in lib/cli.mjs).
 import { containerExits } from './crash.mjs';
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnNamespace, requireTool, run, step } from './lib/cli.mjs';
+import { OWNER_LABEL } from './lib/ownership.mjs';
+import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
@@ -14,20 +16,24 @@ export const DEPLOY_FLAGS = {
 // ---- steps --------------------------------------------------------------------------------------
 
 /**
- * Fails with one line when the demo's namespace exists and the demo did not create it.
+ * Fails with one line when k8s/ renders something outside the demo's namespace, or the namespace
+ * exists and this demo did not create it.
  * @param {string} context the checked kube context
  */
 export async function checkNamespace(context) {
-  const { namespace } = readDemo().options;
+  const { options } = readDemo();
+  const { namespace } = options;
   await requireTool('kubectl');
-  await requireOwnNamespace(
-    context,
-    namespace,
-    (label) =>
+  const regenerate = 'Choose another one: npx create-crash-demo . --overwrite --namespace NAME';
+  await requireOwnership(context, options, {
+    foreign: (label) =>
       `namespace "${namespace}" already exists without the label ${label}: deploy will not take over a namespace ` +
       'it did not create (it would set its Pod Security labels, and teardown would delete it with everything in it). ' +
-      'Choose another one: npx create-crash-demo . --overwrite --namespace NAME',
-  );
+      regenerate,
+    otherDemo: (owner, label) =>
+      `namespace "${namespace}" belongs to the demo "${owner}" (label ${OWNER_LABEL}=${owner}), not to this one (${label}): ` +
+      `deploy will not take it over (teardown would then delete "${owner}" with it). ${regenerate}`,
+  });
 }
 
 /**

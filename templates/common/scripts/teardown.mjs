@@ -1,7 +1,9 @@
 // @ts-check
 // Delete everything deploy created (the namespace included), from the same guarded context; never
-// a namespace the demo did not create (requireOwnNamespace in lib/cli.mjs).
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, readDemo, requireOwnNamespace, requireTool, run, step } from './lib/cli.mjs';
+// a namespace the demo did not create, nor anything k8s/ renders outside it (requireOwnership in
+// lib/cli.mjs).
+import { OWNER_LABEL } from './lib/ownership.mjs';
+import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
@@ -13,16 +15,19 @@ export const TEARDOWN_FLAGS = { ...KUBE_FLAGS };
 export async function teardown(context) {
   const { options } = readDemo();
   await requireTool('kubectl');
-  await requireOwnNamespace(
-    context,
-    options.namespace,
-    (label) =>
+  const only =
+    `Delete only the demo's objects: kubectl --context ${context} -n ${options.namespace} delete ${options.workload},service ` +
+    `-l app.kubernetes.io/instance=${options.name}`;
+  await requireOwnership(context, options, {
+    foreign: (label) =>
       `teardown will not delete namespace "${options.namespace}": it exists without the label ${label}, so the demo ` +
-      'did not create it (kubectl delete -k k8s deletes the namespace with everything in it). Delete only the ' +
-      `demo's objects: kubectl --context ${context} -n ${options.namespace} delete ${options.workload},service ` +
-      `-l app.kubernetes.io/instance=${options.name}; and give the demo a namespace of its own: ` +
-      'npx create-crash-demo . --overwrite --namespace NAME',
-  );
+      `did not create it (kubectl delete -k k8s deletes the namespace with everything in it). ${only}; and give the demo ` +
+      'a namespace of its own: npx create-crash-demo . --overwrite --namespace NAME',
+    otherDemo: (owner, label) =>
+      `teardown will not delete namespace "${options.namespace}": it belongs to the demo "${owner}" ` +
+      `(label ${OWNER_LABEL}=${owner}), not to this one (${label}), and kubectl delete -k k8s would delete "${owner}" with it. ` +
+      `${only}; or tear it down from the demo "${owner}"`,
+  });
   await step('deleting the demo', () => run`kubectl ${kubeArgs(context)} delete -k k8s --ignore-not-found`);
 }
 

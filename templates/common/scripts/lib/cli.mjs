@@ -19,11 +19,11 @@
 //       context without a cluster or server (kubectl would fall back to localhost:8080) always. Pass the result to every kubectl
 //       call as `--context` (see kubeArgs), so a context switch mid-run cannot redirect it.
 //   kubeArgs(context) -> ['--context', context]
-//   requireOwnNamespace(context, namespace, refusal)
-//       The namespace guard for what deploy and teardown do to the namespace (Pod Security labels;
-//       delete -k deletes it with everything inside): fails with refusal(label) when the namespace
-//       exists without OWNER_LABEL, the label k8s/namespace.yaml gives the one the demo creates.
-//       Under --dry-run it prints its `kubectl get namespace` and checks nothing.
+//   requireOwnership(context, demo, refusals)
+//       The ownership guard for deploy and teardown (rules in ownership.mjs): what k8s/ renders
+//       (kubectl kustomize k8s) stays inside the demo's namespace, whose Namespace carries this
+//       demo's owner label; and the namespace on the cluster is absent or has that label. Fails
+//       with one line naming the difference, or refusals.foreign/otherDemo for the cluster's namespace.
 //   run`cmd ${arg}`         captured output; returns the ProcessOutput, or null under --dry-run
 //   runLive`cmd`           the command's output goes straight to the terminal
 //   runBackground`cmd`     started and left running (port-forward); returns the ProcessPromise,
@@ -43,7 +43,9 @@
 //       Fails with one line naming the tool and how to install it (hints known for kubectl, kind,
 //       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
 //   hasTool(name) -> Promise<boolean>
-//   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator })
+//   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator }),
+//                          its options checked with the bin's rules (lib/options.mjs): a hand-edited
+//                          value that the bin would refuse fails here with one line
 //   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
 //   projectRoot            absolute path of the generated project
 //   UsageError, fail(message)   a user error: fail() throws one, main() prints it
@@ -52,8 +54,10 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { $, ProcessOutput, chalk, spinner, which } from 'zx';
+import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
 import { judgeContext } from './context.mjs';
+import { OptionError, checkSavedOptions } from './options.mjs';
+import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
@@ -375,9 +379,29 @@ export async function requireTool(name, hint = INSTALL_HINTS[name] ?? `install $
 // ---------------------------------------------------------------------------------------------
 // the demo's own config
 
-/** @returns {Demo} */
+/** @type {Demo | undefined} */
+let demoRead;
+
+/**
+ * crash-demo.json, its options checked with the bin's own rules (lib/options.mjs against the table
+ * saved beside it in lib/options.json) before any script uses one of them. Read once per run.
+ * @returns {Demo}
+ */
 export function readDemo() {
-  const file = resolve(projectRoot, 'crash-demo.json');
+  if (demoRead) return demoRead;
+  const demo = /** @type {Demo} */ (readJson(resolve(projectRoot, 'crash-demo.json')));
+  const rules = /** @type {{ options?: Record<string, import('./options.mjs').Rule> }} */ (readJson(resolve(projectRoot, 'scripts', 'lib', 'options.json')));
+  try {
+    demo.options = /** @type {DemoOptions} */ (/** @type {unknown} */ (checkSavedOptions(rules.options ?? {}, demo?.options)));
+  } catch (err) {
+    if (err instanceof OptionError) fail(err.message);
+    throw err;
+  }
+  return (demoRead = demo);
+}
+
+/** @param {string} file */
+function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
@@ -388,13 +412,7 @@ export function readDemo() {
 /** @param {Demo} [demo] */
 export function imageRef(demo = readDemo()) {
   const file = resolve(projectRoot, 'package.json');
-  /** @type {{ version?: unknown }} */
-  let pkg;
-  try {
-    pkg = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    return fail(`cannot read ${file}: ${err instanceof Error ? err.message : err}`);
-  }
+  const pkg = /** @type {{ version?: unknown }} */ (readJson(file));
   if (typeof pkg.version !== 'string' || pkg.version === '' || pkg.version === 'latest') {
     fail(`${file} needs a "version" (the image tag; never "latest")`);
   }
@@ -414,6 +432,9 @@ export function kubeArgs(context) {
  * @returns {Promise<string>}
  */
 export async function kubeContext(values) {
+  // The saved demo first: its namespace and name go into kubectl's argv, so not even the kubeconfig
+  // is read for a crash-demo.json the bin would refuse.
+  readDemo();
   // Reading the kubeconfig runs nothing against a cluster, so it happens under --dry-run too.
   if (!(await hasTool('kubectl'))) fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
   const named = typeof values['context'] === 'string' ? values['context'] : undefined;
@@ -456,41 +477,57 @@ export async function kubeContext(values) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the namespace guard: the demo touches no namespace it did not create
-
-/** The label in k8s/namespace.yaml that marks a namespace the demo created. */
-export const OWNER_LABEL = /** @type {const} */ (['app.kubernetes.io/part-of', 'crash-demo']);
+// the ownership guard: the demo touches nothing it did not create (rules in ownership.mjs)
 
 /**
- * Who owns the namespace, from `kubectl get namespace NAME --ignore-not-found -o json`: it prints
- * nothing (or an empty List) when the namespace does not exist.
- * @param {string} stdout
- * @returns {'absent' | 'demo' | 'other'}
+ * @typedef {{
+ *   foreign: (label: string) => string,
+ *   otherDemo: (owner: string, label: string) => string,
+ * }} Refusals the line to fail with when the namespace exists without this demo's owner label
+ *   (foreign), or with another demo's (otherDemo); label: the owner label as key=value
  */
-export function namespaceOwner(stdout) {
-  if (stdout.trim() === '') return 'absent';
-  /** @type {{ kind?: string, items?: unknown[], metadata?: { labels?: Record<string, string> } }} */
-  const obj = JSON.parse(stdout);
-  if (obj.kind === 'List' && (obj.items ?? []).length === 0) return 'absent';
-  const [key, value] = OWNER_LABEL;
-  return obj.metadata?.labels?.[key] === value ? 'demo' : 'other';
-}
 
 /**
+ * The guard for what deploy and teardown do to the namespace (Pod Security labels; delete -k
+ * deletes it with everything inside). First what `kubectl kustomize k8s` renders, which is what
+ * apply -k / delete -k send: nothing outside the demo's namespace, and the Namespace carries this
+ * demo's owner label. That reads only local files, so it runs under --dry-run too. Then the
+ * namespace on the cluster: absent, or labelled as this demo's (under --dry-run only printed).
  * @param {string} context the checked kube context
- * @param {string} namespace
- * @param {(label: string) => string} refusal the line to fail with, given the label as key=value
+ * @param {{ name: string, namespace: string }} demo crash-demo.json's options
+ * @param {Refusals} refusals
  */
-export async function requireOwnNamespace(context, namespace, refusal) {
-  const out = await run`kubectl ${kubeArgs(context)} get namespace ${namespace} --ignore-not-found -o json`;
-  if (!out) return; // --dry-run
-  let owner;
-  try {
-    owner = namespaceOwner(out.stdout);
-  } catch (err) {
-    return fail(`kubectl get namespace ${namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+export async function requireOwnership(context, demo, refusals) {
+  const rendered = await $({ cwd: projectRoot, quiet: true, verbose: false, nothrow: true })`kubectl kustomize k8s`;
+  if (rendered.exitCode !== 0) {
+    fail(`kubectl kustomize k8s failed (exit ${rendered.exitCode}): ${rendered.stderr.trim().split('\n').pop() ?? ''}`);
   }
-  if (owner === 'other') fail(refusal(OWNER_LABEL.join('=')));
+  /** @type {unknown[]} */
+  let objects;
+  try {
+    objects = YAML.parseAllDocuments(rendered.stdout).map((d) => d.toJS());
+  } catch (err) {
+    return fail(`kubectl kustomize k8s printed something that is not YAML: ${err instanceof Error ? err.message : err}`);
+  }
+  const mismatch = renderedMismatch(objects, demo);
+  if (mismatch) {
+    fail(
+      `refusing k8s/: kubectl kustomize k8s renders ${mismatch}, and deploy and teardown act only on what this demo ` +
+        `owns (crash-demo.json: demo "${demo.name}", namespace "${demo.namespace}"). ` +
+        'Undo the change in k8s/, or regenerate the demo: npx create-crash-demo . --overwrite',
+    );
+  }
+  const out = await run`kubectl ${kubeArgs(context)} get namespace ${demo.namespace} --ignore-not-found -o json`;
+  if (!out) return; // --dry-run
+  let found;
+  try {
+    found = namespaceOwner(out.stdout);
+  } catch (err) {
+    return fail(`kubectl get namespace ${demo.namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+  }
+  const label = `${OWNER_LABEL}=${demo.name}`;
+  if (!found.exists || found.owner === demo.name) return;
+  fail(found.owner === null ? refusals.foreign(label) : refusals.otherDemo(found.owner, label));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,162 @@
+// @ts-check
+// The rules every option value obeys, in one module that both faces use: the create-crash-demo bin
+// (src/validate.ts bundles this file) checks flags, prompt answers and saved answers with it, and
+// the scripts check this demo's crash-demo.json with it (readDemo in cli.mjs) before they run
+// anything. The table of options itself lives in create-crash-demo's src/options.ts; each demo
+// gets a copy of it as scripts/lib/options.json, written when the demo was generated.
+//
+// Why the scripts check: crash-demo.json is a file anyone can edit, and its values reach kubectl's
+// argv (a namespace "--context=prod" would be read as a flag) and code run inside the pod (a port).
+
+/**
+ * @typedef {{ kind: 'choice', choices: readonly string[] | Readonly<Record<string, string>>, default: string }
+ *   | { kind: 'number' | 'integer', min: number, max: number, minExclusive?: boolean, default: number, unit?: string }
+ *   | { kind: 'boolean', default: boolean }
+ *   | { kind: 'label', startsWithLetter: boolean, maxLength: number, default: string | null }} Rule
+ */
+
+/** A value the user gave (a flag, an answer, a saved value) that breaks a rule. */
+export class OptionError extends Error {}
+
+/** Namespaces that belong to the cluster itself: deploy labels its namespace and teardown deletes it. */
+export const RESERVED_NAMESPACES = /** @type {const} */ (['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Plain decimal digits: no sign, no spaces, no 0x/0b/0o, no exponent (Number() accepts all of those). */
+const WHOLE = /^\d+$/;
+const DECIMAL = /^(\d+(\.\d+)?|\.\d+)$/;
+
+/** A value as an error message quotes it: strings in quotes. @param {unknown} value */
+export function showValue(value) {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The closest valid label to a string, or '' when none is near.
+ * @param {string} text
+ */
+export function toLabel(text, startsWithLetter = true, maxLength = 63) {
+  let s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
+  if (startsWithLetter) s = s.replace(/^[^a-z]+/, '');
+  s = s.slice(0, maxLength).replace(/^-+|-+$/g, '');
+  return s;
+}
+
+/**
+ * Validates one value against its rule; returns the typed value or throws an OptionError that
+ * names the flag and the value and says what is valid.
+ * @param {Rule} rule
+ * @param {string} flag e.g. --port
+ * @param {unknown} value
+ * @returns {string | number | boolean}
+ */
+export function parseOptionValue(rule, flag, value) {
+  switch (rule.kind) {
+    case 'choice': {
+      const valid = Array.isArray(rule.choices) ? rule.choices : Object.keys(rule.choices);
+      if (typeof value === 'string' && valid.includes(value)) return value;
+      throw new OptionError(`${flag} ${showValue(value)} is not a valid choice: use one of ${valid.join(', ')}.`);
+    }
+    case 'number':
+    case 'integer': {
+      const digits = rule.kind === 'integer' ? WHOLE : DECIMAL;
+      const n = typeof value === 'number' ? value : typeof value === 'string' && digits.test(value) ? Number(value) : NaN;
+      const range = `${rule.minExclusive ? 'greater than' : 'from'} ${rule.min}${rule.minExclusive ? ` and at most ${rule.max}` : ` to ${rule.max}`}`;
+      const what = rule.kind === 'integer' ? 'a whole number' : 'a number';
+      const unit = rule.unit ? ` (${rule.unit})` : '';
+      if (!Number.isFinite(n) || (rule.kind === 'integer' && !Number.isInteger(n))) {
+        throw new OptionError(`${flag} ${showValue(value)} is not ${what} in decimal digits: give ${what} ${range}${unit}.`);
+      }
+      // The app reads these back from environment variables as plain decimals: no exponent form.
+      if (/e/i.test(String(n))) {
+        throw new OptionError(`${flag} ${showValue(value)} has too many decimal places: use at most 6 (e.g. 0.000001), or 0.`);
+      }
+      const low = rule.minExclusive ? n <= rule.min : n < rule.min;
+      if (low || n > rule.max) throw new OptionError(`${flag} ${showValue(value)} is out of range: give ${what} ${range}${unit}.`);
+      return Object.is(n, -0) ? 0 : n; // a library caller's -0 is 0, as the app reads it back
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === 'yes') return true;
+      if (value === 'false' || value === 'no') return false;
+      throw new OptionError(`${flag} ${showValue(value)} is not true or false.`);
+    }
+    case 'label': {
+      const s = typeof value === 'string' ? value : '';
+      const first = rule.startsWithLetter ? /^[a-z]/ : /^[a-z0-9]/;
+      if (s.length <= rule.maxLength && LABEL.test(s) && first.test(s)) return s;
+      const what =
+        `lowercase letters, digits and '-', starting with a ${rule.startsWithLetter ? 'letter' : 'letter or digit'}, ` +
+        `ending with a letter or digit, at most ${rule.maxLength} characters`;
+      const suggestion = toLabel(String(value ?? ''), rule.startsWithLetter, rule.maxLength);
+      throw new OptionError(`${flag} ${showValue(value)} is not a valid Kubernetes name (${what})` + (suggestion ? `: try ${flag} ${suggestion}.` : '.'));
+    }
+  }
+}
+
+/**
+ * The rules between options, for a complete set of valid values; throws an OptionError.
+ * @param {{ namespace: string, workload: string, name: string }} o
+ */
+export function checkCombination(o) {
+  if (/** @type {readonly string[]} */ (RESERVED_NAMESPACES).includes(o.namespace)) {
+    throw new OptionError(
+      `--namespace ${JSON.stringify(o.namespace)} belongs to the cluster itself: the demo labels its namespace for the ` +
+        `restricted Pod Security profile and teardown deletes it. Use a namespace of its own, e.g. --namespace crash-demo.`,
+    );
+  }
+  // A StatefulSet's pods carry a controller-revision-hash label `<name>-<10 chars>`: labels stop at 63.
+  if (o.workload === 'statefulset' && o.name.length > 52) {
+    throw new OptionError(
+      `--name ${JSON.stringify(o.name)} is ${o.name.length} characters: a StatefulSet name must be at most 52 ` +
+        `(its pods' controller-revision-hash label adds 11): use a shorter --name or --workload deployment.`,
+    );
+  }
+}
+
+/** `fastBackoff` -> `--fast-backoff` @param {string} key */
+export function flagOf(key) {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/**
+ * A demo's saved options, checked as the scripts need them: every option of the table present and
+ * valid, nothing else, and the rules between them. Throws an OptionError naming crash-demo.json,
+ * the option and the value, and how to fix it.
+ * @param {Record<string, Rule>} table
+ * @param {unknown} saved crash-demo.json's `options`
+ * @returns {Record<string, string | number | boolean>}
+ */
+export function checkSavedOptions(table, saved) {
+  const fix = (/** @type {string} */ key) =>
+    `fix it in crash-demo.json, or regenerate the demo: npx create-crash-demo . --overwrite ${flagOf(key)} VALUE`;
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) {
+    throw new OptionError(`crash-demo.json has no "options" object: regenerate the demo: npx create-crash-demo . --overwrite`);
+  }
+  const given = /** @type {Record<string, unknown>} */ (saved);
+  const unknown = Object.keys(given).filter((k) => !(k in table));
+  if (unknown.length) {
+    throw new OptionError(`crash-demo.json has an unknown option ${JSON.stringify(unknown[0])}: the options are ${Object.keys(table).join(', ')}.`);
+  }
+  /** @type {Record<string, string | number | boolean>} */
+  const out = {};
+  for (const [key, rule] of Object.entries(table)) {
+    if (!(key in given)) throw new OptionError(`crash-demo.json has no ${key}: ${fix(key)}`);
+    try {
+      out[key] = parseOptionValue(rule, flagOf(key), given[key]);
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      throw new OptionError(`crash-demo.json has ${key} = ${showValue(given[key])}, which is not valid (${err.message}): ${fix(key)}`);
+    }
+  }
+  try {
+    checkCombination(/** @type {{ namespace: string, workload: string, name: string }} */ (/** @type {unknown} */ (out)));
+  } catch (err) {
+    if (!(err instanceof OptionError)) throw err;
+    throw new OptionError(`crash-demo.json does not hold together: ${err.message}`);
+  }
+  return out;
+}
