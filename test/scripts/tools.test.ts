@@ -93,12 +93,12 @@ describe('--help lists every flag of the script', { concurrency: true }, () => {
   const project = makeProject();
   const FLAGS: Record<string, string[]> = {
     build: ['--engine NAME', '--base-image IMAGE', '--network MODE'],
-    load: ['--engine NAME', '--cluster KIND', '--context NAME', '--yes'],
+    load: ['--engine NAME', '--cluster KIND', '--containerd-address SOCKET', '--context NAME', '--yes'],
     deploy: ['--timeout DURATION', '--context NAME', '--yes'],
     crash: ['--times N', '--context NAME', '--yes'],
     inspect: ['--context NAME', '--yes'],
     teardown: ['--context NAME', '--yes'],
-    demo: ['--engine NAME', '--base-image IMAGE', '--network MODE', '--cluster KIND', '--timeout DURATION', '--context NAME', '--yes'],
+    demo: ['--engine NAME', '--base-image IMAGE', '--network MODE', '--cluster KIND', '--containerd-address SOCKET', '--timeout DURATION', '--context NAME', '--yes'],
   };
   for (const [script, flags] of Object.entries(FLAGS)) {
     test(`${script} --help: exit 0, usage line, ${flags.join(', ')}, --dry-run, --help`, async () => {
