@@ -113,7 +113,8 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
       assert.equal((w.spec as { replicas?: number }).replicas, 1, c.label);
       assert.equal(container.name, 'app', c.label);
       assert.equal(container.image, `${c.options.name}:${DEMO_VERSION}`, c.label);
-      assert.equal(container.imagePullPolicy, 'IfNotPresent', c.label);
+      // Never: the image is loaded, never pushed; IfNotPresent would pull docker.io/library/<name> when it is missing.
+      assert.equal(container.imagePullPolicy, 'Never', c.label);
       assert.equal(pod.restartPolicy, 'Always', c.label);
       assert.equal(pod.automountServiceAccountToken, false, c.label);
       assert.equal(pod.terminationGracePeriodSeconds, 10, c.label);

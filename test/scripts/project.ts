@@ -155,7 +155,9 @@ async function spawnScript(
 //       namespace does not exist), or, when FAKE_NAMESPACE_LABELS is set (a JSON object), the
 //       Namespace NAME with those labels.
 //   `kubectl ... apply -k ...`, `delete -k ...`, `rollout status ...`  accepted: exit 0 (the call is
-//       in bin.calls(), which is how a test proves what was, or was not, applied or deleted).
+//       in bin.calls(), which is how a test proves what was, or was not, applied or deleted); with
+//       FAKE_ROLLOUT_EXIT=N, rollout status times out as kubectl's does and exits N.
+//   `kubectl ... get pods ...` (no -w), when FAKE_PODS is set: prints it (a List of pods).
 //   anything else: the real kubectl (it reads the test's kubeconfig).
 // Everything the fakes see goes to one log, in order: `argv <port-forward args>`, `POST /crash`,
 // `stopped` (port-forward ended), `kubelet <get args>`, `restarted <n>` (written just before the
@@ -265,7 +267,9 @@ export function kubectlStandIn(): StandIn {
       `  *port-forward*) exec '${process.execPath}' '${pod}' "$@";;`,
       `  *" get pod "*" -w "*) exec '${process.execPath}' '${kubelet}' "$@";;`,
       `  *" get namespace "*) exec '${process.execPath}' '${namespace}' "$@";;`,
-      '  *" apply -k "*|*" delete -k "*|*" rollout status "*) exit 0;;',
+      '  *" rollout status "*) [ -n "$FAKE_ROLLOUT_EXIT" ] && { echo "error: timed out waiting for the condition" >&2; exit "$FAKE_ROLLOUT_EXIT"; }; exit 0;;',
+      `  *" get pods "*) [ -n "$FAKE_PODS" ] && [[ "$*" != *" -w "* ]] && { printf '%s\\n' "$FAKE_PODS"; exit 0; }; exec ${REAL_KUBECTL} "$@";;`,
+      '  *" apply -k "*|*" delete -k "*) exit 0;;',
       `  *) exec ${REAL_KUBECTL} "$@";;`,
       'esac',
       '',

@@ -4,7 +4,7 @@
 // (requireOwnership in lib/cli.mjs).
 import { containerExits } from './crash.mjs';
 import { OWNER_LABEL } from './lib/ownership.mjs';
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
+import { KUBE_FLAGS, fail, imageRef, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('./lib/cli.mjs').FlagTable} */
@@ -56,9 +56,38 @@ export async function deploy(flags, context, { namespaceChecked = false } = {}) 
   }
   const workload = `${options.workload}/${options.name}`;
   const timeout = String(flags['timeout'] ?? '120s');
-  await step(`waiting for ${workload} to be ready`, () =>
-    run`kubectl ${kube} -n ${options.namespace} rollout status ${workload} --timeout=${timeout}`,
+  try {
+    await step(`waiting for ${workload} to be ready`, () =>
+      run`kubectl ${kube} -n ${options.namespace} rollout status ${workload} --timeout=${timeout}`,
+    );
+  } catch (err) {
+    await explainNotReady(kube, demo);
+    throw err;
+  }
+}
+
+/**
+ * Fails with the fix when the pod could not start because the image was never loaded (the pod
+ * spec says imagePullPolicy: Never); returns quietly for any other reason.
+ * @param {string[]} kube
+ * @param {import('./lib/cli.mjs').Demo} demo
+ */
+async function explainNotReady(kube, demo) {
+  const { options } = demo;
+  const out = await run`kubectl ${kube} -n ${options.namespace} get pods -l ${`app.kubernetes.io/name=${options.name}`} -o json`.catch(() => null);
+  /** @type {{ items?: import('./lib/podstatus.mjs').Pod[] }} */
+  let list = {};
+  try {
+    list = JSON.parse(out?.stdout ?? '{}');
+  } catch {
+    return;
+  }
+  const neverPulled = (list.items ?? []).some((pod) =>
+    (pod.status?.containerStatuses ?? []).some((c) => c.state?.waiting?.reason === 'ErrImageNeverPull'),
   );
+  if (neverPulled) {
+    fail(`the pod shows ErrImageNeverPull: the image ${imageRef(demo)} is not in the cluster (it is never pulled). Load it: npm run load, then npm run deploy again`);
+  }
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -540,6 +540,13 @@ export async function requireOwnership(context, demo, refusals) {
 export function main(moduleUrl, body) {
   const entry = process.argv[1];
   if (!entry || realpathSafe(entry) !== realpathSafe(fileURLToPath(moduleUrl))) return;
+  // A reader that went away (`| head -1`) ends the script quietly, as it ends `cat`, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err) => {
+      if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   body().catch((err) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(chalk.red(`✖ ${message.split('\n')[0]}`) + '\n');
