@@ -1,4 +1,5 @@
-// Every real recording in shared/fixtures/real/ that shows pods, replayed through the watch view:
+// Every real recording in test/fixtures/real/ (kubectl output from public issues, copied from the
+// workplace's shared/fixtures/real/) that shows pods, replayed through the watch view:
 // what a viewer sees for output nobody on this project wrote.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { createNormalizer, parseObservations, type WatchEvent } from '../../temp
 import { createView } from '../../templates/common/scripts/lib/view.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-const REAL = resolve(projectRoot, '../shared/fixtures/real');
+const REAL = resolve(projectRoot, 'test/fixtures/real');
 
 function fixture(prefix: string): string {
   const name = readdirSync(REAL).find((f) => f.startsWith(prefix));
@@ -33,7 +34,7 @@ function replay(text: string) {
 }
 
 describe('the real fixtures folder', () => {
-  it('is there, beside the clone', () => {
+  it('is there, in the repository', () => {
     assert.ok(readdirSync(REAL).length > 0, REAL);
   });
 

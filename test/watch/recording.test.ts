@@ -19,7 +19,7 @@ import { createView } from '../../templates/common/scripts/lib/view.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 const WATCH = resolve(projectRoot, 'templates/common/scripts/watch.mjs');
-const REAL = resolve(projectRoot, '../shared/fixtures/real');
+const REAL = resolve(projectRoot, 'test/fixtures/real');
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
