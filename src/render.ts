@@ -1,5 +1,6 @@
 // Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
 import { VERIFIED_CLUSTER } from './verified.js';
+import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
@@ -40,6 +41,20 @@ export function scriptNames(paths: Iterable<string>): string[] {
   return [...paths].flatMap((p) => /^scripts\/([^/]+)\.mjs$/.exec(p)?.[1] ?? []);
 }
 
+function recordedRun(o: Options) {
+  const run = recordingOf(o);
+  if (!run) return undefined;
+  return {
+    kubernetes: RECORDINGS.kubernetes,
+    cgroup: RECORDINGS.cgroup,
+    on: RECORDINGS.recordedOn,
+    steps: RECORDINGS.steps,
+    trigger: RECORDED_TRIGGER,
+    /** The rows as `kubectl get pods` lays them out, with the reader's pod name. */
+    lines: (pod: string) => kubectlLines(run.rows, pod),
+  };
+}
+
 /** Everything a template may use. */
 export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
   const scripts = scriptNames(plan.map((f) => f.dest));
@@ -58,6 +73,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     verified: VERIFIED_CLUSTER,
     /** Every runtime x PID 1 x crash mode, this demo's row marked (Markdown). */
     outcomeTable: outcomeTable(o),
+    /** What the test cluster's apiserver printed for this runtime x PID 1 x crash mode. */
+    recorded: recordedRun(o),
   };
 }
 

@@ -7,29 +7,23 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { parse as parseYaml, stringify } from 'yaml';
 import { DEFAULT_SCHEDULE, delayBeforeRestart, scheduleFromKindConfig, type Schedule } from '../../templates/common/scripts/lib/backoff.mjs';
-import { ensureBaseImages } from '../support/base-images.js';
 import { waitFor } from '../support/docker.js';
-import { buildAndLoad, cluster, contextFlags, npmRun, restartKubelet, Scratch, watchTable, type Cluster, type ClusterDemo } from './support.js';
+import { buildAndLoad, contextFlags, npmRun, restartKubelet, useCluster, watchTable, type Cluster, type ClusterDemo } from './support.js';
 
 /** Timestamps in container statuses have whole seconds: a wait can read up to 1 s short. */
 const EARLY_S = 1.5;
 /** A busy 2-core node notices an exit, syncs the pod and starts the container late, never early. */
 const LATE_S = 20;
 
-let c: Cluster | undefined;
-const scratch = new Scratch();
+const use = useCluster();
+const { scratch } = use;
 let kubeletChanged = false;
 
-before(async () => {
-  c = cluster();
-  await ensureBaseImages();
-});
 after(async () => {
   if (kubeletChanged) await restartKubelet(); // back to the defaults for whatever runs next
-  await scratch.cleanup(c);
 });
 
 interface ContainerRun {
@@ -116,14 +110,14 @@ async function measure(k: Cluster, demo: ClusterDemo, restarts: number, schedule
 
 describe('the crash-loop back-off of a real kubelet', () => {
   test('with the kubelet defaults: restarted at once, then 10s, 20s, 40s', async () => {
-    const k = c as Cluster;
+    const k = use.cluster;
     const demo = await scratch.scaffold('b-default', ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--trigger', 'startup']);
     await buildAndLoad(k, demo);
     await measure(k, demo, 4, DEFAULT_SCHEDULE);
   });
 
   test("with the settings of the demo's kind-config.yaml applied to the kubelet: 0s, 1s, 2s, 4s, 8s, 16s, then the 30s cap", async () => {
-    const k = c as Cluster;
+    const k = use.cluster;
     const demo = await scratch.scaffold('b-fast', ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--trigger', 'startup', '--fast-backoff']);
     const kindConfig = parseYaml(readFileSync(join(demo.dir, 'kind-config.yaml'), 'utf8')) as {
       featureGates: Record<string, boolean>;

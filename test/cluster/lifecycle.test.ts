@@ -3,21 +3,15 @@
 // demo did not create), StatefulSet demos that crash and that refuse to, and the self-firing
 // triggers (random; timer and startup run in watch-live and backoff).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { pid1Comm } from '../../src/index.js';
-import { ensureBaseImage, ensureBaseImages } from '../support/base-images.js';
+import { ensureBaseImage } from '../support/base-images.js';
 import { predictionHere } from '../support/crash-proof.js';
 import { waitFor } from '../support/docker.js';
-import { assertOutcome, buildAndLoad, cluster, contextFlags, kubectl, npmRun, podView, Scratch, watchTable, type Cluster, type ClusterDemo } from './support.js';
+import { assertOutcome, buildAndLoad, contextFlags, kubectl, npmRun, podView, useCluster, watchTable, type Cluster, type ClusterDemo } from './support.js';
 
-let c: Cluster | undefined;
-const scratch = new Scratch();
-
-before(async () => {
-  c = cluster();
-  await ensureBaseImages();
-});
-after(async () => scratch.cleanup(c));
+const use = useCluster();
+const { scratch } = use;
 
 const namespaceExists = async (k: Cluster, ns: string) =>
   (await kubectl(k, ['get', 'namespace', ns, '--ignore-not-found', '-o', 'name'])).stdout.trim() !== '';
@@ -35,7 +29,7 @@ async function deployAndAssert(k: Cluster, demo: ClusterDemo, run: () => Promise
 }
 
 test('npm run demo builds, loads, deploys, fires the crashes under watch and ends at CrashLoopBackOff; inspect shows the predicted PID 1; teardown removes the demo and nothing else', async () => {
-  const k = c as Cluster;
+  const k = use.cluster;
   const demo = await scratch.scaffold('l-node-tini', ['--runtime', 'node', '--pid1', 'tini', '--crash', 'kill-parent']);
   const neighbour = await scratch.scaffold('l-neighbour', ['--runtime', 'node', '--pid1', 'exec', '--crash', 'exit-worker']);
   await buildAndLoad(k, neighbour);
@@ -63,7 +57,7 @@ test('npm run demo builds, loads, deploys, fires the crashes under watch and end
 });
 
 test('deploy and teardown refuse, for real, a namespace the demo did not create, and leave it as it was', async () => {
-  const k = c as Cluster;
+  const k = use.cluster;
   const foreign = 'l-not-the-demos';
   await kubectl(k, ['create', 'namespace', foreign]);
   try {
@@ -93,7 +87,7 @@ describe('StatefulSet demos, and the random trigger', { concurrency: 3 }, () => 
   ];
   for (const t of cases) {
     test(`${t.name} (${t.flags.filter((f) => !f.startsWith('--')).join(', ')}) does what crash-demo.json says`, async () => {
-      const k = c as Cluster;
+      const k = use.cluster;
       const demo = await scratch.scaffold(t.name, t.flags);
       await buildAndLoad(k, demo);
       await deployAndAssert(k, demo, async () => {

@@ -11,14 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { optionMatrix, renderCase, type K8sObject } from '../support/manifests.js';
-import { cluster, kubectl, Scratch, type Cluster } from './support.js';
+import { kubectl, useCluster } from './support.js';
 
 const NAMESPACE = 'pss-admission';
-let c: Cluster | undefined;
-const scratch = new Scratch();
+const use = useCluster({ baseImages: false });
+const { scratch } = use;
 
 before(async () => {
-  c = cluster();
+  const c = use.cluster;
   // The demo's own Namespace object, as generated, created for real.
   const ns = renderCase({ namespace: NAMESPACE }).objects.find((o) => o.object.kind === 'Namespace');
   assert.ok(ns, 'the demo has a Namespace manifest');
@@ -27,15 +27,14 @@ before(async () => {
   await kubectl(c, ['create', '-f', file]);
 });
 after(async () => {
-  if (c) await kubectl(c, ['delete', 'namespace', NAMESPACE, '--wait=false'], { allowFail: true });
-  await scratch.cleanup(c);
+  await kubectl(use.cluster, ['delete', 'namespace', NAMESPACE, '--wait=false'], { allowFail: true });
 });
 
 type PodTemplate = { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
 const templateOf = (o: K8sObject) => (o.spec as { template: PodTemplate }).template;
 
 test('the apiserver admits the pod of every generated manifest under the restricted profile, without a warning', async () => {
-  const k = c as Cluster;
+  const k = use.cluster;
   const items: unknown[] = [];
   const cases = optionMatrix();
   cases.forEach((raw, i) => {
@@ -60,7 +59,7 @@ test('the apiserver admits the pod of every generated manifest under the restric
 });
 
 test('a negative control, the same pod with allowPrivilegeEscalation: true, is rejected by the apiserver in its own words', async () => {
-  const k = c as Cluster;
+  const k = use.cluster;
   const workload = renderCase({ namespace: NAMESPACE }).objects.find((o) => o.object.kind === 'Deployment');
   assert.ok(workload);
   const t = templateOf(workload.object);

@@ -9,11 +9,12 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Options, SavedDemo } from '../../src/index.js';
-import { ensureBaseImage } from '../support/base-images.js';
+import { ensureBaseImage, ensureBaseImages } from '../support/base-images.js';
 import { BIN, ROOT } from '../support/bin.js';
 import { aftermath, predicted, type Prediction } from '../support/crash-proof.js';
 import { docker, run, sleep, waitFor, type RunOptions, type RunResult } from '../support/docker.js';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 
 export const CLUSTER_DIR = join(ROOT, 'test', 'cluster');
 const STATE = process.env['CRASH_DEMO_CLUSTER_STATE'] ?? join(CLUSTER_DIR, '.state');
@@ -27,8 +28,6 @@ export interface Cluster {
   etcdVersion: string;
   containerdVersion: string;
   runcVersion: string;
-  kernel: string;
-  podSubnet: string;
   /** The environment a user of this cluster has: its kubectl and ctr first on PATH, its kubeconfig. */
   env: NodeJS.ProcessEnv;
 }
@@ -59,8 +58,6 @@ export function cluster(): Cluster {
     etcdVersion: need('ETCD_VERSION'),
     containerdVersion: need('CONTAINERD_VERSION'),
     runcVersion: need('RUNC_VERSION'),
-    kernel: need('KERNEL'),
-    podSubnet: need('POD_SUBNET'),
     env: {
       ...process.env,
       PATH: `${bin}:${process.env['PATH'] ?? ''}`,
@@ -122,6 +119,28 @@ export class Scratch {
     for (const image of this.images) await docker(['rmi', '--force', image], { allowFail: true });
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * A test file's cluster and scratch area: the cluster (and the stand-in base images, unless
+ * baseImages is false) from a before() hook, everything the file made removed in an after() hook.
+ * `cluster` throws when read before the hook ran. Call it at the top of the file, before its own hooks.
+ */
+export function useCluster({ baseImages = true } = {}): { readonly cluster: Cluster; scratch: Scratch } {
+  const scratch = new Scratch();
+  let c: Cluster | undefined;
+  before(async () => {
+    c = cluster();
+    if (baseImages) await ensureBaseImages();
+  });
+  after(async () => scratch.cleanup(c));
+  return {
+    scratch,
+    get cluster() {
+      if (!c) throw new Error('useCluster(): the cluster is read before its before() hook ran');
+      return c;
+    },
+  };
 }
 
 /** `npm run SCRIPT -- ARGS` in the demo, as a user of this cluster runs it. */
@@ -190,9 +209,9 @@ export async function podView(c: Cluster, demo: ClusterDemo): Promise<PodView | 
   };
 }
 
-/** Logs of the demo's container (the current one, or the previous with previous: true). */
-export async function podLogs(c: Cluster, demo: ClusterDemo, pod: string, previous = false): Promise<string> {
-  const r = await kubectl(c, ['-n', demo.saved.options.namespace, 'logs', pod, ...(previous ? ['--previous'] : [])], {
+/** Logs of the demo's current container. */
+export async function podLogs(c: Cluster, demo: ClusterDemo, pod: string): Promise<string> {
+  const r = await kubectl(c, ['-n', demo.saved.options.namespace, 'logs', pod], {
     allowFail: true,
   });
   return r.stdout + r.stderr;
@@ -259,6 +278,9 @@ export interface TableRow {
   ready: string;
   status: string;
   restarts: string;
+  age: string;
+  /** When the row arrived here (ms since the epoch). */
+  at: number;
   /** The pod object the row was printed from (includeObject=Object). */
   pod: unknown;
 }
@@ -310,6 +332,8 @@ export function watchTable(c: Cluster, namespace: string, selector: string) {
             ready: cell('Ready'),
             status: cell('Status'),
             restarts: cell('Restarts'),
+            age: cell('Age'),
+            at: Date.now(),
             pod: row.object,
           });
         }

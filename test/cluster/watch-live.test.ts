@@ -9,19 +9,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { printPod, type Pod } from '../../templates/common/scripts/lib/podstatus.mjs';
-import { ensureBaseImages } from '../support/base-images.js';
-import { buildAndLoad, cluster, contextFlags, npmRun, Scratch, watchTable, type Cluster } from './support.js';
+import { buildAndLoad, contextFlags, npmRun, useCluster, watchTable } from './support.js';
 
-let c: Cluster | undefined;
-const scratch = new Scratch();
-
-before(async () => {
-  c = cluster();
-  await ensureBaseImages();
-});
-after(async () => scratch.cleanup(c));
+const use = useCluster();
+const { scratch } = use;
 
 interface JsonState {
   pod: string;
@@ -30,7 +23,7 @@ interface JsonState {
 }
 
 test('watch --json --record during a real crash loop prints only states the apiserver printed, and printPod agrees with it on every pod version', async () => {
-  const k = c as Cluster;
+  const k = use.cluster;
   const demo = await scratch.scaffold('w-timer', ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--trigger', 'timer', '--after', '4']);
   await buildAndLoad(k, demo);
   const { namespace, name } = demo.saved.options;
