@@ -14,6 +14,7 @@ import { ensureBaseImage } from '../support/base-images.js';
 import { aftermath } from '../support/crash-proof.js';
 import {
   buildDemo,
+  removeBuiltImages,
   containerLogs,
   containerState,
   docker,
@@ -60,8 +61,9 @@ before(async () => {
   assert.ok(await engineAnswers(), 'no Docker engine answers: run test/setup-machine.sh as root first');
 });
 
-after(() => {
+after(async () => {
   console.log(`observed: ${JSON.stringify(observed, null, 1)}`);
+  await removeBuiltImages();
 });
 
 describe('a generated demo in a real container does what crash-demo.json predicts', { concurrency: true }, () => {

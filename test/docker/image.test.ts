@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { choicesOf, type Options } from '../../src/index.js';
 import { ensureBaseImage } from '../support/base-images.js';
-import { buildDemo, docker, engineAnswers, generateDemo, type GeneratedDemo } from '../support/docker.js';
+import { buildDemo, docker, engineAnswers, generateDemo, removeBuiltImages, type GeneratedDemo } from '../support/docker.js';
 
 const runtimes = choicesOf('runtime') as Options['runtime'][];
 
@@ -40,6 +40,7 @@ before(async () => {
 
 after(async () => {
   for (const c of cleanups) await c();
+  await removeBuiltImages();
 });
 
 async function demo(raw: Parameters<typeof generateDemo>[0]): Promise<GeneratedDemo> {

@@ -6,6 +6,7 @@ import { choicesOf, type Options, type RawOptions } from '../../src/index.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import {
   buildDemo,
+  removeBuiltImages,
   containerLogs,
   containerState,
   engineAnswers,
@@ -25,6 +26,7 @@ before(async () => {
 
 after(async () => {
   for (const c of cleanups.reverse()) await c();
+  await removeBuiltImages();
 });
 
 /** Builds the demo, runs it with no request and waits (bounded) for the container to end by itself. */

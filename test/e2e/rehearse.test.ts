@@ -30,9 +30,9 @@ before(async () => {
 });
 
 after(async () => {
-  // Containers always go (even when a test failed half-way); images stay tagged, so the next run
-  // reuses their layers instead of running apt-get again.
+  // Containers and images always go, even when a test failed half-way: a run leaves nothing behind.
   for (const image of images) await removeContainersOf(image);
+  for (const image of images) await docker(['rmi', '--force', image], { allowFail: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 

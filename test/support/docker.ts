@@ -93,14 +93,24 @@ export interface BuildOptions {
   noCache?: boolean;
 }
 
+/** Every tag buildImage made in this test process, for removeBuiltImages(). */
+const built = new Set<string>();
+
 /** `docker build` with the classic builder; returns the build log. */
 export async function buildImage(b: BuildOptions): Promise<string> {
+  built.add(b.tag);
   const args = ['build', '--tag', b.tag, '--network', b.network ?? 'none'];
   for (const [k, v] of Object.entries(b.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   if (b.noCache) args.push('--no-cache');
   args.push(b.context);
   const r = await docker(args, { timeoutMs: 15 * 60_000 });
   return r.stdout + r.stderr;
+}
+
+/** Removes every image buildImage made in this process (a test file's after() calls it). */
+export async function removeBuiltImages(): Promise<void> {
+  for (const tag of built) await docker(['rmi', '--force', tag], { allowFail: true });
+  built.clear();
 }
 
 export interface ContainerState {
