@@ -17,7 +17,7 @@ import { choicesOf, type Options } from '../../src/index.js';
 import { recordingKey, type RecordedDemo, type RecordedRow, type Recordings } from '../../src/recorded.js';
 import { memoryCgroupVersion } from '../support/cgroup.js';
 import { predictionHere } from '../support/crash-proof.js';
-import { assertOutcome, buildAndLoad, contextFlags, npmRun, useCluster, watchTable, type PodView, type TableRow } from './support.js';
+import { assertOutcome, buildAndLoad, contextFlags, inCrashLoop, npmRun, restartsOf, useCluster, watchTable, type PodView, type TableRow } from './support.js';
 
 const runtimes = choicesOf('runtime') as Options['runtime'][];
 const pid1s = choicesOf('pid1') as Options['pid1'][];
@@ -36,10 +36,9 @@ const STEPS = '`npm run deploy`, then `npm run crash -- --times 2`, on a Deploym
 function recordRows(rows: readonly TableRow[], last: TableRow | undefined, t0: number): RecordedRow[] {
   const upTo = last ? rows.slice(0, rows.indexOf(last) + 1) : rows;
   const out: RecordedRow[] = [];
-  const count = (restarts: string) => restarts.split(' ')[0];
   for (const r of upTo) {
     const prev = out.at(-1);
-    if (prev && prev.ready === r.ready && prev.status === r.status && count(prev.restarts) === count(r.restarts)) continue;
+    if (prev && prev.ready === r.ready && prev.status === r.status && restartsOf(prev) === restartsOf(r)) continue;
     out.push({ at: Math.round((r.at - t0) / 100) / 10, ready: r.ready, status: r.status, restarts: r.restarts, age: r.age });
   }
   return out;
@@ -79,8 +78,7 @@ describe(`every runtime × --pid1 × --crash on a real kubelet (${CONCURRENCY} a
           } finally {
             table.stop();
           }
-          // The row assertOutcome judged a crashing demo on: its first CrashLoopBackOff after a restart.
-          const judged = expected.containerExits ? table.rows.find((r) => r.status === 'CrashLoopBackOff' && Number.parseInt(r.restarts, 10) >= 1) : undefined;
+          const judged = expected.containerExits ? table.rows.find(inCrashLoop) : undefined;
           recorded[recordingKey({ runtime, pid1, crash })] = { pod: pod.name, rows: recordRows(table.rows, judged, t0) };
           observed.push({ demo: name, status: pod.table.status, restarts: pod.restartCount, last: pod.last });
         });

@@ -221,7 +221,13 @@ export async function podLogs(c: Cluster, demo: ClusterDemo, pod: string): Promi
 
 /** After a survived crash has played out: long enough for a dying container to be seen as dead. */
 const SETTLE_MS = 5_000;
-const restartsOf = (r: TableRow) => Number.parseInt(r.restarts, 10);
+/** RESTARTS as a number: `1 (5s ago)` is 1. */
+export const restartsOf = (r: Pick<TableRow, 'restarts'>) => Number.parseInt(r.restarts, 10);
+/**
+ * The row a crashing demo is judged on: CrashLoopBackOff after a restart. (RESTARTS counts restarts
+ * done: in the back-off after the second crash it is still 1.)
+ */
+export const inCrashLoop = (r: TableRow) => r.status === 'CrashLoopBackOff' && restartsOf(r) >= 1;
 
 /**
  * Waits until the crash has played out and asserts what the apiserver shows against `expected`:
@@ -235,8 +241,7 @@ export async function assertOutcome(k: Cluster, demo: ClusterDemo, table: { rows
   if (expected.containerExits) {
     const row = await waitFor(
       `${name}: the pod in CrashLoopBackOff`,
-      // RESTARTS counts restarts done: in the back-off after the second crash it is still 1.
-      async () => table.rows.find((r) => r.status === 'CrashLoopBackOff' && restartsOf(r) >= 1),
+      async () => table.rows.find(inCrashLoop),
       { timeoutMs, intervalMs: 500 },
     );
     const last = (row.pod as PodJson).status?.containerStatuses?.[0]?.lastState?.terminated;
