@@ -101,10 +101,11 @@ async function measure(k: Cluster, demo: ClusterDemo, restarts: number, schedule
   for (let i = 0; i < restarts; i++) {
     const m = measured[i] as number;
     const p = predicted[i] as number;
-    assert.ok(m >= p - EARLY_S && m <= p + LATE_S, `restart ${i + 1}: waited ${m}s, the kubelet's schedule says ${p}s`);
-    // The kubelet notices an expired back-off on its next sync of the pod, so a wait can come out as
-    // long as the one before it, never clearly shorter.
-    if (i > 0) assert.ok(m >= (measured[i - 1] as number) - EARLY_S, `restart ${i + 1} waited no less than restart ${i} (${measured.join(', ')})`);
+    // Never before the schedule allows; late by at most LATE_S (the kubelet notices an expired
+    // back-off on its next sync of the pod, later on a loaded machine). Each wait is judged against
+    // its own planned value only: one late restart followed by one on time (0 3 13 17 14 27 33 for
+    // 0 1 2 4 8 16 30, seen in CI) is the schedule, not a fault.
+    assert.ok(m >= p - EARLY_S && m <= p + LATE_S, `restart ${i + 1}: waited ${m}s, the kubelet's schedule says ${p}s (${measured.join(', ')})`);
   }
 }
 

@@ -5,7 +5,7 @@
 // rehearse printed (--json), never from anything this file printed. Loopback only: --network host.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -199,6 +199,52 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
         },
       );
 
+      test('faults end cleanly: `docker rm -f` during a back-off is said at once (exit 1); SIGHUP removes the container and every helper (exit 129)', { timeout: 6 * 60_000 }, async () => {
+        const demo = await scaffoldAndBuild(runtime, `e2e-rh-fault-${runtime}`, ['--crash', 'kill-parent', '--pid1', 'tini', '--trigger', 'startup']);
+        const name = `${demo.saved.options.name}-rehearse`;
+        try {
+          // 1. Removed from outside in the middle of the 10s back-off.
+          const r = rehearse(demo, ['--backoff', 'kubelet']);
+          await withTimeout(
+            waitFor('the first CrashLoopBackOff', async () => (r.states().some((s) => s.status === 'CrashLoopBackOff') ? true : undefined), { timeoutMs: 120_000, intervalMs: 200 }),
+            130_000,
+            'CrashLoopBackOff',
+          );
+          const removedAt = Date.now();
+          await docker(['rm', '--force', name]);
+          const code = await withTimeout(r.exited, 60_000, 'rehearse to notice the removal');
+          const noticedS = (Date.now() - removedAt) / 1000;
+          assert.equal(code, 1, r.stderr());
+          assert.match(r.stderr(), new RegExp(`✖ container ${name} was removed from outside \\(docker rm\\?\\) while the rehearsal ran: nothing left to restart\\n$`));
+          assert.ok(noticedS < 8, `noticed ${noticedS.toFixed(1)} s after the removal, not at the end of the 10s back-off`);
+          assert.doesNotMatch(r.stderr(), /Error response from daemon/);
+
+          // 2. SIGHUP (the terminal closed): container removed, no docker helper left, exit 128 + 1.
+          const h = rehearse(demo, ['--backoff', 'kubelet']);
+          await withTimeout(
+            waitFor('the container to run', async () => (h.states().some((s) => s.status === 'Running') ? true : undefined), { timeoutMs: 120_000, intervalMs: 200 }),
+            130_000,
+            'Running',
+          );
+          h.child.kill('SIGHUP');
+          assert.equal(await withTimeout(h.exited, 60_000, 'rehearse to stop on SIGHUP'), 129, h.stderr());
+          assert.deepEqual(await containersOf(demo.image), [], 'SIGHUP removed the container');
+          const helpers = readdirSync('/proc')
+            .filter((p) => /^\d+$/.test(p))
+            .map((p) => {
+              try {
+                return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+              } catch {
+                return '';
+              }
+            })
+            .filter((cmd) => /^docker (events|logs|wait)\b/.test(cmd) && cmd.includes(name));
+          assert.deepEqual(helpers, [], 'no docker events / logs / wait left running');
+        } finally {
+          await removeContainersOf(demo.image);
+        }
+      });
+
       const refusing: Array<{ title: string; name: string; flags: string[]; mode: string }> = [
         {
           title: '--crash kill-parent --pid1 exec --trigger timer --after 2',
@@ -250,7 +296,7 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
 
             r.child.kill('SIGINT'); // Ctrl-C
             const code = await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C');
-            assert.equal(code, 0, r.stderr());
+            assert.equal(code, 130, `stopped by Ctrl-C, not by itself: exit 128 + SIGINT\n${r.stderr()}`);
             const states = r.states();
             assert.ok(states.length > 0);
             for (const s of states) assert.deepEqual([s.status, s.restarts], ['Running', 0], JSON.stringify(s));

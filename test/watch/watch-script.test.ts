@@ -3,7 +3,7 @@
 // --replay, Ctrl-C, and the one-red-line errors.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,7 @@ const args = process.argv.slice(2);
 if (args.join(' ') === 'config view -o json') { process.stdout.write(${JSON.stringify(JSON.stringify(LOOPBACK_KUBECONFIG))}); process.exit(0); }
 if (args[0] === 'config') { process.stdout.write('kind-demo\\n'); process.exit(0); }
 fs.writeFileSync(process.env.KUBECTL_ARGS_LOG, JSON.stringify(args));
+if (process.env.KUBECTL_PID_FILE) fs.writeFileSync(process.env.KUBECTL_PID_FILE, String(process.pid));
 for (const pod of ${JSON.stringify(podStates())}) process.stdout.write(JSON.stringify(pod, null, 4) + '\\n');
 if (process.env.KUBECTL_HOLD === '1') setInterval(() => {}, 1000);
 `,
@@ -88,6 +89,37 @@ const env = () => ({
   NO_COLOR: '1',
   FORCE_COLOR: '0',
 });
+/** Pids of `node scripts/<script> ...` processes whose arguments include `text` (from /proc: no ps needed). */
+function scriptProcesses(script: string, text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[1] === `scripts/${script}` && argv.includes(text)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Resolves once `pid` is gone (or a zombie); fails after 10 s, naming `what`. */
+async function waitGone(pid: number, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    let state = '';
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0] ?? '';
+    } catch {
+      return;
+    }
+    if (state === 'Z') return;
+    if (Date.now() > deadline) assert.fail(`${what} (pid ${pid}) still runs 10 s later`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const watch = (...args: string[]) => spawnSync(process.execPath, ['scripts/watch.mjs', ...args], { cwd: dir, encoding: 'utf8', env: env() });
 
 const EXPECTED = [
@@ -142,22 +174,131 @@ describe('watch.mjs in a generated project', () => {
     assert.match(readFileSync(join(dir, 'out.svg'), 'utf8'), /<circle class="restart"/);
   });
 
-  it('stops on Ctrl-C, then prints the summary and writes the SVG', async () => {
-    const child = spawn(process.execPath, ['scripts/watch.mjs', '--json', '--svg', 'ctrl-c.svg'], { cwd: dir, env: { ...env(), KUBECTL_HOLD: '1' } });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b));
-    const code = await new Promise<number | null>((done) => {
-      child.stdout.on('data', (b: Buffer) => {
-        out += b;
-        if (out.split('\n').length > EXPECTED.length) child.kill('SIGINT');
+  // Ctrl-C, kill and a closed terminal alike: kubectl (detached, its own process group) is stopped,
+  // the summary and the SVG come out, and the exit says which signal ended it (128 + its number).
+  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`stops on ${signal}: kubectl get -w stopped, the summary and the SVG, exit ${exit}`, async () => {
+      const pidFile = join(dir, `kubectl-${signal}.pid`);
+      const svg = `${signal}.svg`;
+      const child = spawn(process.execPath, ['scripts/watch.mjs', '--json', '--svg', svg], {
+        cwd: dir,
+        env: { ...env(), KUBECTL_HOLD: '1', KUBECTL_PID_FILE: pidFile },
       });
-      child.on('close', (c) => done(c));
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b));
+      const code = await new Promise<number | null>((done) => {
+        child.stdout.on('data', (b: Buffer) => {
+          out += b;
+          if (out.split('\n').length > EXPECTED.length) child.kill(signal);
+        });
+        child.on('close', (c) => done(c));
+      });
+      assert.equal(code, exit, err);
+      assert.deepEqual(out.trimEnd().split('\n').map((l) => JSON.parse(l)), EXPECTED);
+      assert.match(err, new RegExp(`stopped by ${signal}\nSummary: 2 change\\(s\\) seen`));
+      assert.ok(existsSync(join(dir, svg)));
+      await waitGone(Number(readFileSync(pidFile, 'utf8')), 'the kubectl get -w that watch started');
     });
-    assert.equal(code, 0, err);
-    assert.deepEqual(out.trimEnd().split('\n').map((l) => JSON.parse(l)), EXPECTED);
-    assert.match(err, /Summary: 2 change\(s\) seen/);
-    assert.ok(existsSync(join(dir, 'ctrl-c.svg')));
+  }
+
+  it('stops when `npm run watch` is stopped with SIGTERM (npm passes it to its sh, which does not pass it on)', async () => {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'demo', version: '0.1.0', private: true, scripts: { watch: 'node scripts/watch.mjs' } }));
+    const pidFile = join(dir, 'kubectl-npm.pid');
+    const record = join(dir, 'npm-term.jsonl');
+    const npm = spawn('npm', ['run', '--silent', 'watch', '--', '--json', '--no-svg', '--record', record], {
+      cwd: dir,
+      env: { ...env(), KUBECTL_HOLD: '1', KUBECTL_PID_FILE: pidFile },
+    });
+    let out = '';
+    const npmExited = new Promise<void>((done) => npm.on('exit', () => done())); // not 'close': an orphaned watch would hold its pipes
+    await new Promise<void>((done) =>
+      npm.stdout.on('data', (b: Buffer) => {
+        out += b;
+        if (out.split('\n').length > EXPECTED.length) done();
+      }),
+    );
+    const watchPids = scriptProcesses('watch.mjs', record);
+    const kubectlPid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      assert.equal(watchPids.length, 1, 'one watch.mjs process runs under npm');
+      npm.kill('SIGTERM');
+      await npmExited;
+      await waitGone(watchPids[0]!, 'watch.mjs, whose npm was stopped');
+      await waitGone(kubectlPid, 'the kubectl get -w that watch started');
+    } finally {
+      // A failed run leaves nothing behind either.
+      for (const pid of [...watchPids, kubectlPid]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone, as it should be
+        }
+      }
+    }
+    // It stopped the way a signal stops it: the recording is complete and closed.
+    assert.equal(readFileSync(record, 'utf8').trimEnd().split('\n').length, 1 + EXPECTED.length);
+  });
+
+  it('refuses an unwritable --record in one line before kubectl starts', () => {
+    rmSync(join(dir, 'kubectl-args.json'), { force: true });
+    const r = watch('--record', '/nonexistent/dir/rec.jsonl', '--no-svg');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, '✖ --record /nonexistent/dir/rec.jsonl: directory /nonexistent/dir does not exist (create it, or name a file in an existing directory)\n');
+    assert.ok(!existsSync(join(dir, 'kubectl-args.json')), 'kubectl get never ran');
+  });
+
+  it('refuses an unwritable --svg in one line before kubectl starts', () => {
+    rmSync(join(dir, 'kubectl-args.json'), { force: true });
+    const r = watch('--svg', 'scripts');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, '✖ --svg scripts: is a directory: name a file\n');
+    assert.ok(!existsSync(join(dir, 'kubectl-args.json')), 'kubectl get never ran');
+  });
+
+  // What is not pods is refused, naming what was found; before, each of these printed "0 change(s) seen" and exited 0.
+  const notPods: Array<[string, string, RegExp]> = [
+    ['truncated JSON', JSON.stringify(podStates()[0]).slice(0, 80), /^✖ --replay truncated-json\.json: the JSON is cut off: it ends inside a value, after 0 complete one\(s\)\n$/],
+    ['a Deployment', JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo' }, status: { replicas: 1 } }), /^✖ --replay a-deployment\.json: no pods in it: found a Deployment\n$/],
+    ['an array of numbers', '[1,2,3]', /^✖ --replay an-array-of-numbers\.json: no pods in it: found an array of numbers\n$/],
+    ['an empty List', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }), /^✖ --replay an-empty-list\.json: no pods in it: found an empty List\n$/],
+    ['a header-only recording', JSON.stringify({ recording: 'crash-demo/watch', version: 1, command: ['kubectl'], startedAt: '2025-01-01T10:00:00Z' }), /^✖ --replay a-header-only-recording\.json: a watch recording with no pods in it: its header, then nothing\n$/],
+    ['a bare Pod', '{"kind":"Pod"}', /^✖ --replay a-bare-pod\.json: a Pod with neither metadata\.name nor status\.containerStatuses: there is nothing to show for it\n$/],
+    ['a table header only', 'NAME   READY   STATUS   RESTARTS   AGE\n', /^✖ --replay a-table-header-only\.json: a kubectl table with its header only: no pod rows\n$/],
+    ['a Deployment in YAML', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo\nstatus:\n  replicas: 1\n', /^✖ --replay a-deployment-in-yaml\.json: no pods in it: found a Deployment\n$/],
+  ];
+  for (const [what, text, refusal] of notPods) {
+    it(`--replay refuses ${what} in one line, exit 1, no SVG`, () => {
+      const file = `${what.replace(/ /g, '-').toLowerCase()}.json`;
+      writeFileSync(join(dir, file), text);
+      const svg = `${file}.svg`;
+      const r = watch('--replay', file, '--svg', svg);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stderr, refusal);
+      assert.equal(r.stdout, '');
+      assert.ok(!existsSync(join(dir, svg)));
+    });
+  }
+
+  it('--replay of a recording compares with the schedule it was recorded against, not the demo\'s', () => {
+    // Recorded on a --fast-backoff cluster (1s doubling, 1m0s cap): the kubelet announced back-off 1s.
+    const [running, backingOff] = podStates() as unknown as [Record<string, any>, Record<string, any>];
+    backingOff['status'].containerStatuses[0].state.waiting.message = `back-off 1s restarting failed container=demo pod=${POD}_crash-demo(${UID})`;
+    const header = { recording: 'crash-demo/watch', version: 1, command: ['kubectl'], startedAt: '2025-01-01T10:00:00Z', schedule: 'kubelet with ReduceDefaultCrashLoopBackOffDecay (1s doubling, 1m0s cap)', backoff: { initialSeconds: 1, maxSeconds: 60 } };
+    const lines = [header, { time: '2025-01-01T10:00:01Z', object: running }, { time: '2025-01-01T10:00:06Z', object: backingOff }];
+    writeFileSync(join(dir, 'fast.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = watch('--replay', 'fast.jsonl', '--no-svg');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /compared with the schedule the recording was made against: kubelet with ReduceDefaultCrashLoopBackOffDecay \(1s doubling, 1m0s cap\)\n/);
+    assert.match(r.stdout, /kubelet back-offs seen: 1s\n\s+the schedule says:\s+1s\s+match/);
+    // A header from before `backoff` was written: the numbers come from the schedule's name.
+    delete (header as Partial<typeof header>).backoff;
+    writeFileSync(join(dir, 'fast-old.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const old = watch('--replay', 'fast-old.jsonl', '--no-svg');
+    assert.match(old.stdout, /the schedule says:\s+1s\s+match/);
+    // --schedule default names the schedule to compare with: it wins over the recording's.
+    const named = watch('--replay', 'fast.jsonl', '--no-svg', '--schedule', 'default');
+    assert.match(named.stdout, /the schedule says:\s+10s\s+MISMATCH|the schedule says:\s+10s\s+(?!match)/);
   });
 
   it('refuses --record together with --replay in one red line', () => {

@@ -15,6 +15,7 @@ import {
   kubeContext,
   main,
   note,
+  onStop,
   parseFlags,
   prettyJson,
   readDemo,
@@ -383,8 +384,13 @@ main(import.meta.url, async () => {
   // Self-firing triggers touch no cluster, so they need no context.
   if (selfFiring(options)) return crash('');
   const context = await kubeContext(flags);
-  // Ctrl-C: stop the port-forward and the pod watch too (they run in their own process groups).
+  // Ctrl-C, kill, a closed terminal: stop the port-forward and the pod watch too (they run in their
+  // own process groups); the one "interrupted" line, exit 128 + signal.
   const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort());
-  await crash(context, { times, signal: interrupt.signal });
+  const signals = onStop(() => interrupt.abort());
+  try {
+    await crash(context, { times, signal: interrupt.signal });
+  } finally {
+    signals.dispose();
+  }
 });

@@ -18,7 +18,7 @@ import { containerExits, crash, selfFiring } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
 import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
-import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, parseFlags, projectRoot, readDemo } from './lib/cli.mjs';
+import { KUBE_FLAGS, dryRun, exitAfter, fail, kubeContext, main, note, onStop, parseFlags, projectRoot, readDemo, signalExitCode } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 // Every step's flags, the kube ones last (as in each script's --help).
@@ -58,10 +58,13 @@ function startWatch(args) {
   return p.run();
 }
 
-/** @param {import('zx').ProcessPromise} watch */
-function stopWatch(watch) {
+/**
+ * @param {import('zx').ProcessPromise} watch
+ * @param {NodeJS.Signals} signal
+ */
+function stopWatch(watch, signal) {
   try {
-    if (watch.pid !== undefined) process.kill(watch.pid, 'SIGINT');
+    if (watch.pid !== undefined) process.kill(watch.pid, signal);
   } catch {
     // already gone
   }
@@ -93,29 +96,42 @@ export function refusingWindow(o) {
  */
 async function underWatch(kube, { loops, showSeconds, during }) {
   const watch = startWatch(loops ? ['--until', 'crashloop', ...kube] : kube);
-  // Ctrl-C reaches watch directly; crash's port-forward and pod watch run detached and need telling.
+  // Ctrl-C, kill, a closed terminal: crash's port-forward and pod watch run detached and need telling,
+  // and watch is passed the signal (Ctrl-C reached it already: it stops once, on the first).
   const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
+  const signals = onStop((signal) => {
+    interrupt.abort();
+    if (watch) stopWatch(watch, signal);
+  });
+  let stoppedWatch = false; // the show window ended: watch stopped as Ctrl-C stops it, exit 130 expected
+  /** @type {Awaited<typeof watch>} */
+  let out = null;
   try {
-    await during(interrupt.signal);
-    if (!loops) {
-      if (dryRun()) process.stdout.write(`# ${showSeconds}s later: stop watch as Ctrl-C does\n`);
-      await sleep(showSeconds * 1000, undefined, { signal: interrupt.signal }).catch(() => {});
-      if (watch && !interrupt.signal.aborted) stopWatch(watch);
+    try {
+      await during(interrupt.signal);
+      if (!loops) {
+        if (dryRun()) process.stdout.write(`# ${showSeconds}s later: stop watch as Ctrl-C does\n`);
+        await sleep(showSeconds * 1000, undefined, { signal: interrupt.signal }).catch(() => {});
+        if (watch && !interrupt.signal.aborted) {
+          stoppedWatch = true;
+          stopWatch(watch, 'SIGINT');
+        }
+      }
+    } catch (err) {
+      // watch must not outlive the demo: stop it, and let it print its summary, before the error.
+      if (watch && !interrupt.signal.aborted) stopWatch(watch, 'SIGINT');
+      await watch;
+      throw err;
     }
-  } catch (err) {
-    // A second SIGINT would cut watch's summary short: only signal it if Ctrl-C has not.
-    if (watch && !interrupt.signal.aborted) stopWatch(watch);
-    await watch;
-    throw err;
+    out = await watch; // a signal until then still reaches watch through onStop
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    signals.dispose();
   }
-  const out = await watch;
-  if (out && out.exitCode !== 0 && !interrupt.signal.aborted) {
+  const expected = stoppedWatch ? signalExitCode('SIGINT') : 0;
+  if (out && out.exitCode !== expected && !signals.received) {
     fail(`node scripts/watch.mjs failed (${out.exitCode !== null ? `exit ${out.exitCode}` : `signal ${out.signal}`})`);
   }
+  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -10,18 +10,21 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
 import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { dryRun, fail, imageRef, main, note, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
+import { dryRun, exitAfter, fail, imageRef, main, note, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
 import {
+  CRASH_MARK,
+  ContainerGone,
   REHEARSE_ENGINES,
   cliEngine,
   containerExists,
+  crashLogged,
   followLogs,
   imageExists,
   manifestMemoryLimit,
   pickEngine,
   quantityBytes,
   runArgs,
-  watchOom,
+  watchContainer,
 } from './lib/engine.mjs';
 import { createNormalizer, recordingHeader, recordingLine } from './lib/events.mjs';
 import { createPodState, parseUntil, realClock, runRehearsal } from './lib/rehearsal.mjs';
@@ -145,12 +148,17 @@ export async function rehearse(o) {
   const id = { pod: o.name, namespace: o.options.namespace, uid: randomUUID(), container: CONTAINER };
   const podState = createPodState({ ...id, creationTimestamp: new Date().toISOString() });
   const recording = o.record ? createWriteStream(o.record) : null;
-  recording?.write(recordingHeader({ command: [o.engine, ...o.argv], startedAt: new Date().toISOString(), schedule: o.schedule.name }) + '\n');
+  recording?.write(recordingHeader({ command: [o.engine, ...o.argv], startedAt: new Date().toISOString(), schedule: o.schedule }) + '\n');
 
   const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop); // Ctrl-C: stop, remove the container, then the summary and the SVG
-  process.once('SIGTERM', stop);
+  // Ctrl-C, kill, a closed terminal: stop, remove the container, the summary and the SVG, exit 128 + signal.
+  const signals = onStop(() => ac.abort());
+  let gone = false; // the container was removed from outside: there is nothing left to restart
+  let removing = false; // our own rm at the end destroys it too
+  /** @type {string[]} exits that were not the demo's crash: no crash line in that run's log */
+  const outsideKills = [];
+  /** @type {{ crashloop: boolean, restarts: number | null } | null} */
+  let reached = null;
 
   // While the container backs off, a ticking countdown on stderr (terminals only).
   const ticker = startTicker(() => view.countdown(Date.now()), !o.json);
@@ -173,6 +181,7 @@ export async function rehearse(o) {
       if (o.until?.crashloop && e.status === 'CrashLoopBackOff') done = true;
       if (o.until?.restarts != null && (e.restarts ?? 0) >= o.until.restarts) done = true;
     }
+    if (done) reached = o.until;
     return done;
   };
 
@@ -202,15 +211,22 @@ export async function rehearse(o) {
   /** @type {() => void} */
   let stopLogs = () => {};
   /** @type {() => void} */
-  let stopOom = () => {};
+  let stopEvents = () => {};
   const engine = cliEngine({
     engine: o.engine,
     name: o.name,
     create: async () => {
       await run`${o.engine} ${o.argv}`;
-      stopOom = watchOom(o.engine, o.name, () => {
-        clearTicker();
-        note(`${o.engine}: the kernel's OOM killer killed a process in ${o.name} (memory limit ${o.memory.quantity})`);
+      stopEvents = watchContainer(o.engine, o.name, {
+        onOom: () => {
+          clearTicker();
+          note(`${o.engine}: the kernel's OOM killer killed a process in ${o.name} (memory limit ${o.memory.quantity})`);
+        },
+        onGone: () => {
+          if (removing) return;
+          gone = true;
+          ac.abort(); // at once, also in the middle of a back-off
+        },
       });
     },
   });
@@ -233,10 +249,19 @@ export async function rehearse(o) {
         stopLogs();
         // The app's own words when the crash fires: it did fire, whatever RESTARTS says.
         stopLogs = followLogs(o.engine, o.name, r.startedAt, (line) => {
-          if (!line.includes('<<<< crashing:')) return;
+          if (!line.includes(CRASH_MARK)) return;
           clearTicker();
           note(`app log: ${line.trim()}`);
         });
+      },
+      // An exit the app did not announce was not the demo's crash: docker kill, or the OOM killer
+      // outside the crash. The kubelet restarts it all the same; the view says it was not the demo.
+      onExit: async (r) => {
+        if (gone || (await crashLogged(o.engine, o.name, r.startedAt))) return;
+        const what = `exit ${r.exitCode}${r.oomKilled ? ' (OOMKilled)' : ''} at ${r.finishedAt}`;
+        outsideKills.push(what);
+        clearTicker();
+        note(`${what}: not the demo's crash (no "${CRASH_MARK}" line in the app's log): stopped from outside, e.g. ${o.engine} kill`);
       },
     });
   } catch (err) {
@@ -245,15 +270,18 @@ export async function rehearse(o) {
     ticker.stop();
     if (probe) clearInterval(probe);
     stopLogs();
-    stopOom();
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-    recording?.end();
-    await run`${o.engine} rm --force ${o.name}`.catch((err) => {
-      note(`could not remove container ${o.name}: ${err instanceof Error ? err.message : err} (remove it with: ${o.engine} rm --force ${o.name})`);
-    });
+    removing = true;
+    stopEvents();
+    signals.dispose();
+    await new Promise((done) => (recording ? recording.end(done) : done(undefined)));
+    if (!gone && !(error instanceof ContainerGone)) {
+      await run`${o.engine} rm --force ${o.name}`.catch((err) => {
+        note(`could not remove container ${o.name}: ${err instanceof Error ? err.message : err} (remove it with: ${o.engine} rm --force ${o.name})`);
+      });
+    }
   }
-  if (error) throw error;
+  if (error instanceof ContainerGone) gone = true;
+  else if (error && !gone) throw error;
 
   const here = engineOutcome(o.outcome);
   const seen = view.summaryData().containers[0];
@@ -263,12 +291,18 @@ export async function rehearse(o) {
     const where = here === o.outcome ? 'crash-demo.json predicts' : `crash-demo.json predicts on ${here.where}`;
     out(`  ${where}: ${describeBehaviour(here)}; seen: RESTARTS ${seen.lastRestarts ?? 0}, ${last}`);
   }
+  if (outsideKills.length > 0) {
+    out(`  ${outsideKills.length} exit(s) were not the demo's crash (no crash line in the app's log; stopped from outside): ${outsideKills.join(', ')}`);
+  }
+  if (o.until && !reached) out(`  --until ${o.until.crashloop ? 'crashloop' : `${o.until.restarts}-restarts`} was not reached`);
   out(`This was a rehearsal of the kubelet's restart policy on ${o.engine}; on a cluster: npm run demo, then npm run watch.`);
   if (o.svg) {
     writeFileSync(o.svg, renderTimelineSvg(view.timeline(), { title: `Restart timeline (rehearsal on ${o.engine})` }));
     note(`timeline written to ${o.svg}`);
   }
   if (o.record) note(`recording written to ${o.record} (replay: npm run watch -- --replay ${o.record})`);
+  if (gone) fail(`container ${o.name} was removed from outside (${o.engine} rm?) while the rehearsal ran: nothing left to restart`);
+  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------
@@ -307,6 +341,9 @@ main(import.meta.url, async () => {
     await run`${engine} rm --force ${name}`;
     return;
   }
+  // Output files are checked before the container starts, not found unwritable once it runs.
+  const record = typeof flags['record'] === 'string' ? outputFile('--record', flags['record']) : null;
+  const svg = flags['no-svg'] === true ? null : outputFile('--svg', String(flags['svg']));
   await requireTool(engine);
   if (!(await imageExists(engine, image))) {
     fail(`image ${image} not found in ${engine}: build it first (npm run build), or name another with --image`);
@@ -328,7 +365,7 @@ main(import.meta.url, async () => {
     probePort,
     until,
     json: flags['json'] === true,
-    record: typeof flags['record'] === 'string' ? flags['record'] : null,
-    svg: flags['no-svg'] === true ? null : String(flags['svg']),
+    record,
+    svg,
   });
 });

@@ -11,11 +11,14 @@ import { DEFAULT_SCHEDULE, demoSchedule } from './lib/backoff.mjs';
 import {
   KUBE_FLAGS,
   dryRun,
+  exitAfter,
   fail,
   kubeArgs,
   kubeContext,
   main,
   note,
+  onStop,
+  outputFile,
   parseFlags,
   projectRoot,
   readDemo,
@@ -94,8 +97,10 @@ function finish(view, out) {
 }
 
 /**
+ * Plays a recording or a kubectl dump. A recording is compared with the schedule it was recorded
+ * against (its header says which), unless --schedule named one: the demo here may run another.
  * @param {string} file
- * @param {{ view: ReturnType<typeof createView>, json: boolean, until: string | undefined, svg: string | null }} o
+ * @param {{ schedule: import('./lib/backoff.mjs').Schedule, scheduleNamed: boolean, json: boolean, until: string | undefined, svg: string | null }} o
  */
 export function replay(file, o) {
   let text;
@@ -111,17 +116,20 @@ export function replay(file, o) {
   } catch (err) {
     return fail(`--replay ${file}: ${err instanceof Error ? err.message : err}`);
   }
+  const recorded = o.scheduleNamed ? null : (parsed.schedule ?? null);
+  const view = createView({ schedule: recorded ?? o.schedule });
+  const notes = recorded && recorded.name !== o.schedule.name ? [`compared with the schedule the recording was made against: ${recorded.name}`] : [];
   const normalizer = createNormalizer();
-  if (!o.json) process.stdout.write(o.view.header() + '\n');
+  if (!o.json) process.stdout.write(view.header() + '\n');
   for (const obs of parsed.observations) {
-    if (show(o.view, normalizer.push(obs), { json: o.json, until: o.until, clearTicker: () => {} })) break;
+    if (show(view, normalizer.push(obs), { json: o.json, until: o.until, clearTicker: () => {} })) break;
   }
-  finish(o.view, { json: o.json, svg: o.svg, notes: parsed.notes });
+  finish(view, { json: o.json, svg: o.svg, notes: [...notes, ...parsed.notes] });
 }
 
 /**
  * @param {string} context the checked kube context
- * @param {{ view: ReturnType<typeof createView>, json: boolean, until: string | undefined, svg: string | null, record: string | null, scheduleName: string }} o
+ * @param {{ view: ReturnType<typeof createView>, json: boolean, until: string | undefined, svg: string | null, record: string | null, schedule: import('./lib/backoff.mjs').Schedule }} o
  */
 export async function watchLive(context, o) {
   const { options } = readDemo();
@@ -131,7 +139,7 @@ export async function watchLive(context, o) {
   if (!p) return; // --dry-run: the command was printed
 
   const recording = o.record ? createWriteStream(o.record) : null;
-  recording?.write(recordingHeader({ command: ['kubectl', ...args], startedAt: new Date().toISOString(), schedule: o.scheduleName }) + '\n');
+  recording?.write(recordingHeader({ command: ['kubectl', ...args], startedAt: new Date().toISOString(), schedule: o.schedule }) + '\n');
 
   const splitter = createJsonSplitter();
   const normalizer = createNormalizer();
@@ -139,9 +147,14 @@ export async function watchLive(context, o) {
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    p.kill('SIGTERM');
+    try {
+      p.kill('SIGTERM').catch(() => {});
+    } catch {
+      // kubectl has already ended: nothing to stop
+    }
   };
-  process.once('SIGINT', stop); // Ctrl-C: stop watching, then the summary and the SVG
+  // Ctrl-C, kill, a closed terminal: stop watching, then the summary and the SVG, exit 128 + signal.
+  const signals = onStop(stop);
 
   // While a container backs off, a ticking countdown on stderr (terminals only).
   const ticker = startTicker(() => o.view.countdown(Date.now()), !o.json);
@@ -161,16 +174,18 @@ export async function watchLive(context, o) {
     }
   } finally {
     ticker.stop();
-    process.removeListener('SIGINT', stop);
-    recording?.end();
+    stop(); // kubectl runs detached: it must not outlive the watch, whatever ended the loop
+    await new Promise((done) => (recording ? recording.end(done) : done(undefined)));
   }
   const result = await p;
-  if (!stopped && result.exitCode !== 0) {
+  signals.dispose();
+  if (!signals.received && result.exitCode !== 0 && result.signal === null) {
     const last = result.stderr.trim().split('\n').pop() ?? '';
     fail(`kubectl get pods -w failed (exit ${result.exitCode})${last ? `: ${last}` : ''}`);
   }
-  finish(o.view, { json: o.json, svg: o.svg, notes: [] });
+  finish(o.view, { json: o.json, svg: o.svg, notes: signals.received ? [`stopped by ${signals.received}`] : [] });
   if (o.record) note(`recording written to ${o.record} (replay: npm run watch -- --replay ${o.record})`);
+  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------
@@ -184,11 +199,11 @@ main(import.meta.url, async () => {
     flags: WATCH_FLAGS,
   });
   const schedule = chooseSchedule(/** @type {'auto' | 'default' | 'fast'} */ (flags['schedule']));
-  const view = createView({ schedule });
   const json = flags['json'] === true;
   const until = typeof flags['until'] === 'string' ? flags['until'] : undefined;
-  const svg = flags['no-svg'] === true ? null : String(flags['svg']);
-  const record = typeof flags['record'] === 'string' ? flags['record'] : null;
+  // Output files are checked before anything starts, not found unwritable at the end.
+  const svg = flags['no-svg'] === true || dryRun() ? null : outputFile('--svg', String(flags['svg']));
+  const record = typeof flags['record'] === 'string' ? outputFile('--record', flags['record']) : null;
 
   if (typeof flags['replay'] === 'string') {
     if (record) fail('--record saves a live watch; it cannot be combined with --replay');
@@ -196,8 +211,8 @@ main(import.meta.url, async () => {
       say(`--replay ${flags['replay']} runs no command`);
       return;
     }
-    replay(flags['replay'], { view, json, until, svg });
+    replay(flags['replay'], { schedule, scheduleNamed: flags['schedule'] !== 'auto', json, until, svg });
     return;
   }
-  await watchLive(await kubeContext(flags), { view, json, until, svg, record, scheduleName: schedule.name });
+  await watchLive(await kubeContext(flags), { view: createView({ schedule }), json, until, svg, record, schedule });
 });

@@ -193,6 +193,27 @@ export function parseGoDuration(text) {
 }
 
 /**
+ * The schedule a recording was made against, from its header: `schedule` (the name) and `backoff`
+ * ({ initialSeconds, maxSeconds }); a header from before `backoff` was written gives the name only,
+ * which ends in "(<initial> doubling, <cap> cap)". null when the header says neither.
+ * @param {{ schedule?: unknown, backoff?: unknown }} header
+ * @returns {Schedule | null}
+ */
+export function scheduleFromRecording(header) {
+  if (typeof header.schedule !== 'string') return null;
+  const b = /** @type {{ initialSeconds?: unknown, maxSeconds?: unknown } | null} */ (
+    typeof header.backoff === 'object' && header.backoff !== null ? header.backoff : null
+  );
+  if (typeof b?.initialSeconds === 'number' && typeof b.maxSeconds === 'number' && b.initialSeconds > 0 && b.maxSeconds >= b.initialSeconds) {
+    return schedule(header.schedule, b.initialSeconds, b.maxSeconds);
+  }
+  const m = /\((\S+) doubling, (\S+) cap\)$/.exec(header.schedule);
+  const initial = m?.[1] ? parseGoDuration(m[1]) : null;
+  const max = m?.[2] ? parseGoDuration(m[2]) : null;
+  return initial !== null && max !== null && initial > 0 && max >= initial ? schedule(header.schedule, initial, max) : null;
+}
+
+/**
  * format.Pod() of the kubelet: `<name>_<namespace>(<uid>)`.
  * @param {{ pod: string, namespace: string, uid: string }} p
  */

@@ -49,8 +49,17 @@
 //   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
 //   projectRoot            absolute path of the generated project
 //   UsageError, fail(message)   a user error: fail() throws one, main() prints it
+//   onStop(stop) -> { received, dispose() }
+//       The one way a long-running script (watch, rehearse, crash, demo) hears it must stop: SIGINT
+//       (Ctrl-C), SIGTERM (kill), SIGHUP (the terminal closed), and its parent going away (`npm run`
+//       passes npm's SIGTERM to its sh, which dies without passing it on). stop(signal) is called once;
+//       `received` is the signal; after the summary, exitAfter(received) exits 128 + its number.
+//   outputFile(flag, path) -> path
+//       Checks, before anything starts, that an output file (--record, --svg) can be written where
+//       asked: one line naming the flag and the reason, instead of a crash after the container started.
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -551,8 +560,89 @@ export function main(moduleUrl, body) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(chalk.red(`✖ ${message.split('\n')[0]}`) + '\n');
     if (process.env['CRASH_DEMO_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exit(1);
+    // Stopped by a signal (the failure is the interruption): exit as the signal would, 128 + its number.
+    process.exit(stoppedBy ? signalExitCode(stoppedBy) : 1);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// stopping
+
+/** Ctrl-C, kill, a closed terminal: every long-running script stops the same way on each. */
+export const STOP_SIGNALS = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
+const PARENT_POLL_MS = 500;
+/** @type {NodeJS.Signals | null} the signal that stopped this script, if one did: main() exits 128 + it */
+let stoppedBy = null;
+
+/**
+ * @param {(signal: NodeJS.Signals) => void} stop called once, with the first signal
+ * @returns {{ readonly received: NodeJS.Signals | null, dispose: () => void }}
+ */
+export function onStop(stop) {
+  /** @type {NodeJS.Signals | null} */
+  let received = null;
+  const handler = (/** @type {NodeJS.Signals} */ signal) => {
+    if (received) return;
+    received = signal;
+    stoppedBy ??= signal;
+    stop(signal);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, handler);
+  // `npm run` starts `sh -c "node scripts/..."`; npm passes its SIGTERM to the sh, which dies and does
+  // not pass it on: this process then has a new parent. Stop as if the SIGTERM had arrived.
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (process.ppid !== parent) handler('SIGTERM');
+  }, PARENT_POLL_MS);
+  poll.unref();
+  return {
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const s of STOP_SIGNALS) process.removeListener(s, handler);
+      clearInterval(poll);
+    },
+  };
+}
+
+/**
+ * The exit code of a script stopped by a signal, as a shell reports it: 128 + the signal's number.
+ * @param {NodeJS.Signals} signal
+ */
+export function signalExitCode(signal) {
+  return 128 + (osConstants.signals[signal] ?? 0);
+}
+
+/**
+ * After the summary: a script that a signal stopped did not finish its job, so it does not exit 0.
+ * @param {NodeJS.Signals | null} signal
+ */
+export function exitAfter(signal) {
+  if (signal) process.exitCode = signalExitCode(signal);
+}
+
+/**
+ * An output file's flag and path, checked before anything starts: the directory exists and is
+ * writable, and the path is no directory and, if it exists, writable.
+ * @param {string} flag e.g. --record
+ * @param {string} path
+ * @returns {string} path
+ */
+export function outputFile(flag, path) {
+  const target = resolve(path);
+  const dir = dirname(target);
+  /** @param {string} why */
+  const refuse = (why) => fail(`${flag} ${path}: ${why}`);
+  if (!existsSync(dir)) return refuse(`directory ${dir} does not exist (create it, or name a file in an existing directory)`);
+  if (!statSync(dir).isDirectory()) return refuse(`${dir} is not a directory`);
+  if (existsSync(target) && statSync(target).isDirectory()) return refuse('is a directory: name a file');
+  try {
+    accessSync(existsSync(target) ? target : dir, fsConstants.W_OK);
+  } catch {
+    return refuse(`${existsSync(target) ? 'the file' : `directory ${dir}`} is not writable`);
+  }
+  return path;
 }
 
 /** @param {string} path */

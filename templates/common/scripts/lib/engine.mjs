@@ -157,13 +157,20 @@ export function parseState(text) {
  * @returns {import('./rehearsal.mjs').Engine}
  */
 export function cliEngine(o) {
-  const q = $({ quiet: true, verbose: false });
+  const q = $({ quiet: true, verbose: false, nothrow: true });
+  /** @param {import('zx').ProcessOutput} r */
+  const checked = (r) => {
+    if (r.exitCode === 0) return r;
+    const last = r.stderr.trim().split('\n').pop() ?? '';
+    if (/no such container/i.test(last)) throw new ContainerGone(`container ${o.name} is gone: removed from outside (${o.engine} rm?) while the rehearsal ran`);
+    throw new Error(`${o.engine} failed on container ${o.name} (exit ${r.exitCode}): ${last}`);
+  };
   return {
     create: async () => {
       await o.create();
     },
     restart: async () => {
-      await q`${o.engine} start ${o.name}`;
+      checked(await q`${o.engine} start ${o.name}`);
     },
     wait: async (signal) => {
       if (signal.aborted) return;
@@ -176,7 +183,7 @@ export function cliEngine(o) {
         signal.removeEventListener('abort', abort);
       }
     },
-    inspect: async () => parseState((await q`${o.engine} inspect --format ${'{{json .State}}'} ${o.name}`).stdout),
+    inspect: async () => parseState(checked(await q`${o.engine} inspect --format ${'{{json .State}}'} ${o.name}`).stdout),
   };
 }
 
@@ -205,24 +212,50 @@ export function followLogs(engine, name, since, onLine) {
   };
 }
 
+/** The line the app logs just before it crashes, whatever the mode (app/crash.*). */
+export const CRASH_MARK = '<<<< crashing:';
+
 /**
- * Docker's `oom` events of the container: the kernel's OOM killer killed a process in it (with
- * Docker's default, no memory.oom.group, only that process). Podman has no such event: no-op.
+ * Docker's events for the container, as they happen: `oom` (the kernel's OOM killer killed a process
+ * in it; with Docker's default, no memory.oom.group, only that process) and `destroy` (someone ran
+ * `docker rm -f` on it). Podman has no oom event; its `remove` event is followed the same way.
  * @param {string} engine
  * @param {string} name
- * @param {() => void} onOom
+ * @param {{ onOom: () => void, onGone: () => void }} on
  * @returns {() => void} stop listening
  */
-export function watchOom(engine, name, onOom) {
-  if (engine !== 'docker') return () => {};
-  const child = background('docker', ['events', '--filter', `container=${name}`, '--filter', 'event=oom', '--format', '{{.Action}}']);
+export function watchContainer(engine, name, on) {
+  const gone = engine === 'docker' ? 'destroy' : 'remove';
+  const filters = ['--filter', `container=${name}`, '--filter', `event=${gone}`, ...(engine === 'docker' ? ['--filter', 'event=oom'] : [])];
+  const child = background(engine, ['events', ...filters, '--format', engine === 'docker' ? '{{.Action}}' : '{{.Status}}']);
+  let stopped = false;
   child.stdout?.on('data', (/** @type {Buffer} */ chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() === 'oom') onOom();
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (stopped) return;
+      if (line.trim() === 'oom') on.onOom();
+      if (line.trim() === gone) on.onGone();
+    }
   });
   return () => {
+    stopped = true;
     child.kill('SIGTERM');
   };
 }
+
+/**
+ * Whether the app logged its crash line in the run that started at `since` (the container has
+ * stopped, so its log of that run is complete). An exit without it was not the demo's crash.
+ * @param {string} engine
+ * @param {string} name
+ * @param {string} since ISO time (the run's start)
+ */
+export async function crashLogged(engine, name, since) {
+  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} logs --since ${since} ${name}`;
+  return (r.stdout + r.stderr).includes(CRASH_MARK);
+}
+
+/** The rehearsal's container is no more: removed from outside (docker rm -f) while it ran. */
+export class ContainerGone extends Error {}
 
 /**
  * A helper process of the rehearsal (wait, logs, events): no shell, no stdin, ended with kill().

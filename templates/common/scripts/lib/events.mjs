@@ -12,7 +12,7 @@
 // A normaliser (createNormalizer) prints each pod the way kubectl does (podstatus.mjs) and emits an
 // event only when something a viewer can see changed. rehearse feeds it pods built by syntheticPod().
 import { YAML } from 'zx';
-import { findBackoffMessages, parseBackoffMessage } from './backoff.mjs';
+import { findBackoffMessages, parseBackoffMessage, scheduleFromRecording } from './backoff.mjs';
 import { parseHumanDuration, printPod } from './podstatus.mjs';
 
 /** @typedef {import('./podstatus.mjs').Pod} Pod */
@@ -48,6 +48,7 @@ import { parseHumanDuration, printPod } from './podstatus.mjs';
  * @property {'recording' | 'json' | 'yaml' | 'table' | 'describe' | 'messages'} format
  * @property {Observation[]} observations
  * @property {string[]} notes  things worth telling that are not container states (kubelet events)
+ * @property {import('./backoff.mjs').Schedule | null} [schedule] a recording's: the schedule it was recorded against
  */
 
 export const RECORDING = 'crash-demo/watch';
@@ -155,6 +156,7 @@ export function asPods(value) {
   if (!isObject(value)) return [];
   if (Array.isArray(value.items)) return value.items.flatMap(asPods);
   if (typeof value.type === 'string' && isObject(value.object)) return asPods(value.object);
+  if (typeof value.kind === 'string' && value.kind !== 'Pod') return []; // a Deployment has status and metadata too
   if (value.kind === 'Pod' || (isObject(value.status) && (isObject(value.metadata) || isObject(value.spec)))) {
     return [/** @type {Pod} */ (value)];
   }
@@ -463,11 +465,51 @@ function fromDescribe(text) {
 }
 
 /**
- * The header line of a recording.
- * @param {{ command: string[], startedAt: string, schedule?: string }} h
+ * The header line of a recording: the command, when, and the schedule it ran against (its name,
+ * and its numbers, so a replay compares with the same schedule wherever it is replayed).
+ * @param {{ command: string[], startedAt: string, schedule: import('./backoff.mjs').Schedule }} h
  */
 export function recordingHeader(h) {
-  return JSON.stringify({ recording: RECORDING, version: 1, ...h });
+  const { name, initialSeconds, maxSeconds } = h.schedule;
+  return JSON.stringify({ recording: RECORDING, version: 1, command: h.command, startedAt: h.startedAt, schedule: name, backoff: { initialSeconds, maxSeconds } });
+}
+
+/**
+ * What parsed values are, for a refusal that names what was found instead of pods.
+ * @param {unknown[]} values
+ */
+function whatIsIn(values) {
+  /** @param {unknown} v @returns {string} */
+  const one = (v) => {
+    if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of ${[...new Set(v.map(element))].slice(0, 3).join(', ')}`;
+    if (!isObject(v)) return v === null ? 'null' : `a ${typeof v}`;
+    if (Array.isArray(v.items)) return v.items.length === 0 ? `an empty ${typeof v.kind === 'string' ? v.kind : 'list'}` : `a ${typeof v.kind === 'string' ? v.kind : 'list'} of ${[...new Set(v.items.map(one))].slice(0, 3).join(', ')}`;
+    if (typeof v.kind === 'string') return `a ${v.kind}`;
+    const keys = Object.keys(v);
+    return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}`;
+  };
+  /** @param {unknown} v */
+  const element = (v) => (isObject(v) || Array.isArray(v) ? one(v) : v === null ? 'nulls' : `${typeof v}s`);
+  const seen = [...new Set(values.map(one))];
+  return seen.length === 0 ? 'nothing' : seen.slice(0, 3).join('; ');
+}
+
+/**
+ * Pods that show as something: a Pod with neither a name nor container statuses (`{"kind":"Pod"}`)
+ * would print as pod `?` with a blank STATUS.
+ * @param {Pod[]} pods
+ * @param {unknown[]} values what they came from, named when none is a pod
+ * @returns {Pod[]}
+ */
+function checkedPods(pods, values) {
+  if (pods.length === 0) throw new Error(`no pods in it: found ${whatIsIn(values)}`);
+  for (const pod of pods) {
+    const named = typeof pod.metadata?.name === 'string' && pod.metadata.name !== '';
+    if (!named && (pod.status?.containerStatuses ?? []).length === 0) {
+      throw new Error('a Pod with neither metadata.name nor status.containerStatuses: there is nothing to show for it');
+    }
+  }
+  return pods;
 }
 
 /**
@@ -491,10 +533,16 @@ export function parseObservations(input) {
   /** @type {unknown[] | null} */
   let values = null;
   if (first === '{' || first === '[') {
+    const splitter = createJsonSplitter();
     try {
-      values = createJsonSplitter().push(text);
-    } catch {
-      values = null; // a log line starting with "[" is no JSON: try the other formats
+      values = splitter.push(text);
+    } catch (err) {
+      // A log line starting with "[" is no JSON: try the other formats. An object is JSON or nothing.
+      if (first === '{') throw new Error(`not valid JSON: ${err instanceof Error ? err.message : err}`);
+      values = null;
+    }
+    if (values !== null && splitter.pending && (first === '{' || values.length > 0)) {
+      throw new Error(`the JSON is cut off: it ends inside a value, after ${values.length} complete one(s)`);
     }
   }
   if (values !== null) {
@@ -506,25 +554,36 @@ export function parseObservations(input) {
         if (!isObject(v)) continue;
         for (const pod of asPods(v.object)) observations.push({ time: iso(v.time), pod });
       }
-      return { format: 'recording', observations, notes: [] };
+      if (observations.length === 0) {
+        throw new Error(`a watch recording with no pods in it: its header, then ${whatIsIn(values.slice(1).map((v) => (isObject(v) ? v.object : v)))}`);
+      }
+      checkedPods(observations.map((o) => /** @type {Pod} */ (o.pod)), values);
+      return { format: 'recording', observations, notes: [], schedule: scheduleFromRecording(head) };
     }
-    return { format: 'json', observations: values.flatMap(asPods).map((pod) => ({ time: null, pod })), notes: [] };
+    const pods = checkedPods(values.flatMap(asPods), values);
+    return { format: 'json', observations: pods.map((pod) => ({ time: null, pod })), notes: [] };
   }
   if (/^\s*(NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\b/m.test(text)) {
-    return { format: 'table', observations: parseTable(text).map((event) => ({ time: null, event })), notes: [] };
+    const rows = parseTable(text);
+    if (rows.length === 0) throw new Error('a kubectl table with its header only: no pod rows');
+    return { format: 'table', observations: rows.map((event) => ({ time: null, event })), notes: [] };
   }
   if (/^(Containers|Events):\s*$/m.test(text) && /^[A-Z][A-Za-z ]*:\s/m.test(text)) {
     const parsed = fromDescribe(text);
     if (parsed.observations.length > 0) return parsed;
   }
-  /** @type {Pod[]} */
-  let pods = [];
+  /** @type {unknown[]} */
+  let docs = [];
   try {
-    pods = YAML.parseAllDocuments(text).flatMap((doc) => (doc.errors.length > 0 ? [] : asPods(doc.toJS())));
+    docs = YAML.parseAllDocuments(text).flatMap((doc) => (doc.errors.length > 0 ? [] : [doc.toJS()]));
   } catch {
-    pods = [];
+    docs = [];
   }
-  if (pods.length > 0) return { format: 'yaml', observations: pods.map((pod) => ({ time: null, pod })), notes: [] };
+  const pods = docs.flatMap(asPods);
+  if (pods.length > 0) return { format: 'yaml', observations: checkedPods(pods, docs).map((pod) => ({ time: null, pod })), notes: [] };
+  // YAML that is Kubernetes objects, none of them a pod (a Deployment, an empty List): say so.
+  const objects = docs.filter((d) => isObject(d) && (typeof d.kind === 'string' || Array.isArray(d.items)));
+  if (objects.length > 0) throw new Error(`no pods in it: found ${whatIsIn(objects)}`);
   const messages = findBackoffMessages(text).filter((m) => m.form === 'waiting');
   if (messages.length > 0) {
     return {

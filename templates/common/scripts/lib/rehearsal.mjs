@@ -146,6 +146,7 @@ function seconds(iso) {
  * @param {(time: string, pod: Pod) => boolean} o.emit
  * @param {AbortSignal} o.signal
  * @param {(run: RunState) => void} [o.onStart] after each start (to follow the logs, to probe)
+ * @param {(run: RunState) => Promise<void>} [o.onExit] after each exit is emitted (to say why it exited)
  * @returns {Promise<{ restarts: number, reason: 'until' | 'stopped' }>}
  */
 export async function runRehearsal(o) {
@@ -168,6 +169,8 @@ export async function runRehearsal(o) {
     /** @type {Terminated} */
     const term = { exitCode: run.exitCode, reason: terminatedReason(run), startedAt: run.startedAt, finishedAt: run.finishedAt };
     if (emit(run.finishedAt, pod.exited(term))) return done();
+    await o.onExit?.(run);
+    if (signal.aborted) return stopped();
 
     const plan = planRestart(entry, seconds(run.finishedAt), schedule);
     entry = plan.entry;
