@@ -202,6 +202,19 @@ describe('watch.mjs in a generated project', () => {
     });
   }
 
+  it('--until crashloop ends by itself with exit 0 and stops the kubectl get -w it started', async () => {
+    const pidFile = join(dir, 'kubectl-until.pid');
+    const r = spawnSync(process.execPath, ['scripts/watch.mjs', '--json', '--no-svg', '--until', 'crashloop'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...env(), KUBECTL_HOLD: '1', KUBECTL_PID_FILE: pidFile },
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)), EXPECTED);
+    await waitGone(Number(readFileSync(pidFile, 'utf8')), 'the kubectl get -w that watch started');
+  });
+
   it('stops when `npm run watch` is stopped with SIGTERM (npm passes it to its sh, which does not pass it on)', async () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'demo', version: '0.1.0', private: true, scripts: { watch: 'node scripts/watch.mjs' } }));
     const pidFile = join(dir, 'kubectl-npm.pid');

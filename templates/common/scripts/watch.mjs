@@ -144,6 +144,7 @@ export async function watchLive(context, o) {
   const splitter = createJsonSplitter();
   const normalizer = createNormalizer();
   let stopped = false;
+  let untilMet = false; // --until ended it: kubectl's exit on our SIGTERM (1, 143 or the signal) is no failure
   const stop = () => {
     if (stopped) return;
     stopped = true;
@@ -167,7 +168,10 @@ export async function watchLive(context, o) {
       for (const value of splitter.push(String(chunk))) {
         recording?.write(recordingLine(time, value) + '\n');
         for (const pod of asPods(value)) {
-          if (show(o.view, normalizer.push({ time, pod }), { json: o.json, until: o.until, clearTicker })) stop();
+          if (show(o.view, normalizer.push({ time, pod }), { json: o.json, until: o.until, clearTicker })) {
+            untilMet = true;
+            stop();
+          }
         }
       }
       if (stopped) break;
@@ -179,7 +183,7 @@ export async function watchLive(context, o) {
   }
   const result = await p;
   signals.dispose();
-  if (!signals.received && result.exitCode !== 0 && result.signal === null) {
+  if (!signals.received && !untilMet && result.exitCode !== 0) {
     const last = result.stderr.trim().split('\n').pop() ?? '';
     fail(`kubectl get pods -w failed (exit ${result.exitCode})${last ? `: ${last}` : ''}`);
   }
