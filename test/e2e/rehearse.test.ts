@@ -5,7 +5,7 @@
 // rehearse printed (--json), never from anything this file printed. Loopback only: --network host.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,7 @@ import { BIN, ROOT } from '../support/bin.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
 import { asWhoAmI, freePort, request } from '../support/loopback.js';
+import { hostProcesses } from '../support/processes.js';
 
 const RUNTIMES: Options['runtime'][] = ['python', 'node'];
 // The machine may be loaded (load 20+ on 2 cores): a restart may come this much later than planned,
@@ -229,15 +230,8 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
           h.child.kill('SIGHUP');
           assert.equal(await withTimeout(h.exited, 60_000, 'rehearse to stop on SIGHUP'), 129, h.stderr());
           assert.deepEqual(await containersOf(demo.image), [], 'SIGHUP removed the container');
-          const helpers = readdirSync('/proc')
-            .filter((p) => /^\d+$/.test(p))
-            .map((p) => {
-              try {
-                return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
-              } catch {
-                return '';
-              }
-            })
+          const helpers = hostProcesses()
+            .map(({ argv }) => argv.join(' '))
             .filter((cmd) => /^docker (events|logs|wait)\b/.test(cmd) && cmd.includes(name));
           assert.deepEqual(helpers, [], 'no docker events / logs / wait left running');
         } finally {

@@ -3,13 +3,14 @@
 // --replay, Ctrl-C, and the one-red-line errors.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveOptions } from '../../src/index.js';
 import { OPTION_RULES_FILE, renderDemo } from '../../src/render.js';
+import { hostProcesses, waitGone } from '../support/processes.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -89,35 +90,11 @@ const env = () => ({
   NO_COLOR: '1',
   FORCE_COLOR: '0',
 });
-/** Pids of `node scripts/<script> ...` processes whose arguments include `text` (from /proc: no ps needed). */
+/** Pids of `node scripts/<script> ...` processes whose arguments include `text`. */
 function scriptProcesses(script: string, text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv[1] === `scripts/${script}` && argv.includes(text)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-/** Resolves once `pid` is gone (or a zombie); fails after 10 s, naming `what`. */
-async function waitGone(pid: number, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    let state = '';
-    try {
-      state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0] ?? '';
-    } catch {
-      return;
-    }
-    if (state === 'Z') return;
-    if (Date.now() > deadline) assert.fail(`${what} (pid ${pid}) still runs 10 s later`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return hostProcesses()
+    .filter(({ argv }) => argv[1] === `scripts/${script}` && argv.includes(text))
+    .map(({ pid }) => pid);
 }
 
 const watch = (...args: string[]) => spawnSync(process.execPath, ['scripts/watch.mjs', ...args], { cwd: dir, encoding: 'utf8', env: env() });

@@ -18,7 +18,7 @@ import { containerExits, crash, selfFiring } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
 import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
-import { KUBE_FLAGS, dryRun, exitAfter, fail, kubeContext, main, note, onStop, parseFlags, projectRoot, readDemo, signalExitCode } from './lib/cli.mjs';
+import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, onStop, parseFlags, projectRoot, readDemo, signalExitCode } from './lib/cli.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 // Every step's flags, the kube ones last (as in each script's --help).
@@ -131,7 +131,6 @@ async function underWatch(kube, { loops, showSeconds, during }) {
   if (out && out.exitCode !== expected && !signals.received) {
     fail(`node scripts/watch.mjs failed (${out.exitCode !== null ? `exit ${out.exitCode}` : `signal ${out.signal}`})`);
   }
-  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
 import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { dryRun, exitAfter, fail, imageRef, main, note, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
+import { dryRun, fail, imageRef, main, note, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
 import {
   CRASH_MARK,
   ContainerGone,
@@ -157,8 +157,6 @@ export async function rehearse(o) {
   let removing = false; // our own rm at the end destroys it too
   /** @type {string[]} exits that were not the demo's crash: no crash line in that run's log */
   const outsideKills = [];
-  /** @type {{ crashloop: boolean, restarts: number | null } | null} */
-  let reached = null;
 
   // While the container backs off, a ticking countdown on stderr (terminals only).
   const ticker = startTicker(() => view.countdown(Date.now()), !o.json);
@@ -181,7 +179,6 @@ export async function rehearse(o) {
       if (o.until?.crashloop && e.status === 'CrashLoopBackOff') done = true;
       if (o.until?.restarts != null && (e.restarts ?? 0) >= o.until.restarts) done = true;
     }
-    if (done) reached = o.until;
     return done;
   };
 
@@ -234,8 +231,9 @@ export async function rehearse(o) {
   if (!o.json) process.stdout.write(view.header() + '\n');
   /** @type {unknown} */
   let error = null;
+  let reached = false; // --until ended it
   try {
-    await runRehearsal({
+    const result = await runRehearsal({
       engine,
       clock: realClock,
       schedule: o.schedule,
@@ -264,8 +262,11 @@ export async function rehearse(o) {
         note(`${what}: not the demo's crash (no "${CRASH_MARK}" line in the app's log): stopped from outside, e.g. ${o.engine} kill`);
       },
     });
+    reached = result.reason === 'until';
   } catch (err) {
-    error = err;
+    // Removed from outside in the middle of an engine call: said below, in one line.
+    if (err instanceof ContainerGone) gone = true;
+    else error = err;
   } finally {
     ticker.stop();
     if (probe) clearInterval(probe);
@@ -274,14 +275,13 @@ export async function rehearse(o) {
     stopEvents();
     signals.dispose();
     await new Promise((done) => (recording ? recording.end(done) : done(undefined)));
-    if (!gone && !(error instanceof ContainerGone)) {
+    if (!gone) {
       await run`${o.engine} rm --force ${o.name}`.catch((err) => {
         note(`could not remove container ${o.name}: ${err instanceof Error ? err.message : err} (remove it with: ${o.engine} rm --force ${o.name})`);
       });
     }
   }
-  if (error instanceof ContainerGone) gone = true;
-  else if (error && !gone) throw error;
+  if (error && !gone) throw error;
 
   const here = engineOutcome(o.outcome);
   const seen = view.summaryData().containers[0];
@@ -302,7 +302,6 @@ export async function rehearse(o) {
   }
   if (o.record) note(`recording written to ${o.record} (replay: npm run watch -- --replay ${o.record})`);
   if (gone) fail(`container ${o.name} was removed from outside (${o.engine} rm?) while the rehearsal ran: nothing left to restart`);
-  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import { DEFAULT_SCHEDULE, demoSchedule } from './lib/backoff.mjs';
 import {
   KUBE_FLAGS,
   dryRun,
-  exitAfter,
   fail,
   kubeArgs,
   kubeContext,
@@ -129,7 +128,7 @@ export function replay(file, o) {
 
 /**
  * @param {string} context the checked kube context
- * @param {{ view: ReturnType<typeof createView>, json: boolean, until: string | undefined, svg: string | null, record: string | null, schedule: import('./lib/backoff.mjs').Schedule }} o
+ * @param {{ schedule: import('./lib/backoff.mjs').Schedule, json: boolean, until: string | undefined, svg: string | null, record: string | null }} o
  */
 export async function watchLive(context, o) {
   const { options } = readDemo();
@@ -141,55 +140,55 @@ export async function watchLive(context, o) {
   const recording = o.record ? createWriteStream(o.record) : null;
   recording?.write(recordingHeader({ command: ['kubectl', ...args], startedAt: new Date().toISOString(), schedule: o.schedule }) + '\n');
 
+  const view = createView({ schedule: o.schedule });
   const splitter = createJsonSplitter();
   const normalizer = createNormalizer();
-  let stopped = false;
-  let untilMet = false; // --until ended it: kubectl's exit on our SIGTERM (1, 143 or the signal) is no failure
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
+  const end = () => {
     try {
       p.kill('SIGTERM').catch(() => {});
     } catch {
       // kubectl has already ended: nothing to stop
     }
   };
+  // Asked to stop (--until, or a signal): kubectl's exit on our SIGTERM (1, 143 or the signal) is no failure.
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    end();
+  };
   // Ctrl-C, kill, a closed terminal: stop watching, then the summary and the SVG, exit 128 + signal.
   const signals = onStop(stop);
 
   // While a container backs off, a ticking countdown on stderr (terminals only).
-  const ticker = startTicker(() => o.view.countdown(Date.now()), !o.json);
+  const ticker = startTicker(() => view.countdown(Date.now()), !o.json);
   const clearTicker = ticker.clear;
 
-  if (!o.json) process.stdout.write(o.view.header() + '\n');
+  if (!o.json) process.stdout.write(view.header() + '\n');
   try {
     for await (const chunk of p.stdout) {
       const time = new Date().toISOString();
       for (const value of splitter.push(String(chunk))) {
         recording?.write(recordingLine(time, value) + '\n');
         for (const pod of asPods(value)) {
-          if (show(o.view, normalizer.push({ time, pod }), { json: o.json, until: o.until, clearTicker })) {
-            untilMet = true;
-            stop();
-          }
+          if (show(view, normalizer.push({ time, pod }), { json: o.json, until: o.until, clearTicker })) stop();
         }
       }
       if (stopped) break;
     }
   } finally {
     ticker.stop();
-    stop(); // kubectl runs detached: it must not outlive the watch, whatever ended the loop
+    end(); // kubectl runs detached: it must not outlive the watch, whatever ended the loop
     await new Promise((done) => (recording ? recording.end(done) : done(undefined)));
   }
   const result = await p;
   signals.dispose();
-  if (!signals.received && !untilMet && result.exitCode !== 0) {
+  if (!stopped && result.exitCode !== 0) {
     const last = result.stderr.trim().split('\n').pop() ?? '';
     fail(`kubectl get pods -w failed (exit ${result.exitCode})${last ? `: ${last}` : ''}`);
   }
-  finish(o.view, { json: o.json, svg: o.svg, notes: signals.received ? [`stopped by ${signals.received}`] : [] });
+  finish(view, { json: o.json, svg: o.svg, notes: signals.received ? [`stopped by ${signals.received}`] : [] });
   if (o.record) note(`recording written to ${o.record} (replay: npm run watch -- --replay ${o.record})`);
-  exitAfter(signals.received);
 }
 
 // ---- main ---------------------------------------------------------------------------------------
@@ -218,5 +217,5 @@ main(import.meta.url, async () => {
     replay(flags['replay'], { schedule, scheduleNamed: flags['schedule'] !== 'auto', json, until, svg });
     return;
   }
-  await watchLive(await kubeContext(flags), { view: createView({ schedule }), json, until, svg, record, schedule });
+  await watchLive(await kubeContext(flags), { schedule, json, until, svg, record });
 });

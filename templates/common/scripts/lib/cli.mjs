@@ -53,7 +53,7 @@
 //       The one way a long-running script (watch, rehearse, crash, demo) hears it must stop: SIGINT
 //       (Ctrl-C), SIGTERM (kill), SIGHUP (the terminal closed), and its parent going away (`npm run`
 //       passes npm's SIGTERM to its sh, which dies without passing it on). stop(signal) is called once;
-//       `received` is the signal; after the summary, exitAfter(received) exits 128 + its number.
+//       `received` is the signal. main() then exits 128 + its number, after the script's summary.
 //   outputFile(flag, path) -> path
 //       Checks, before anything starts, that an output file (--record, --svg) can be written where
 //       asked: one line naming the flag and the reason, instead of a crash after the container started.
@@ -556,7 +556,10 @@ export function main(moduleUrl, body) {
       throw err;
     });
   }
-  body().catch((err) => {
+  body().then(() => {
+    // The summary is out, but a signal stopped the job: exit as the signal would, not 0.
+    if (stoppedBy) process.exitCode = signalExitCode(stoppedBy);
+  }, (err) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(chalk.red(`✖ ${message.split('\n')[0]}`) + '\n');
     if (process.env['CRASH_DEMO_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
@@ -615,14 +618,6 @@ export function signalExitCode(signal) {
 }
 
 /**
- * After the summary: a script that a signal stopped did not finish its job, so it does not exit 0.
- * @param {NodeJS.Signals | null} signal
- */
-export function exitAfter(signal) {
-  if (signal) process.exitCode = signalExitCode(signal);
-}
-
-/**
  * An output file's flag and path, checked before anything starts: the directory exists and is
  * writable, and the path is no directory and, if it exists, writable.
  * @param {string} flag e.g. --record
@@ -636,11 +631,12 @@ export function outputFile(flag, path) {
   const refuse = (why) => fail(`${flag} ${path}: ${why}`);
   if (!existsSync(dir)) return refuse(`directory ${dir} does not exist (create it, or name a file in an existing directory)`);
   if (!statSync(dir).isDirectory()) return refuse(`${dir} is not a directory`);
-  if (existsSync(target) && statSync(target).isDirectory()) return refuse('is a directory: name a file');
+  const exists = existsSync(target);
+  if (exists && statSync(target).isDirectory()) return refuse('is a directory: name a file');
   try {
-    accessSync(existsSync(target) ? target : dir, fsConstants.W_OK);
+    accessSync(exists ? target : dir, fsConstants.W_OK);
   } catch {
-    return refuse(`${existsSync(target) ? 'the file' : `directory ${dir}`} is not writable`);
+    return refuse(`${exists ? 'the file' : `directory ${dir}`} is not writable`);
   }
   return path;
 }

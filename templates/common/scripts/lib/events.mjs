@@ -479,19 +479,21 @@ export function recordingHeader(h) {
  * @param {unknown[]} values
  */
 function whatIsIn(values) {
+  /** The first three distinct descriptions. @param {unknown[]} vs @param {(v: unknown) => string} describe @param {string} sep */
+  const distinct = (vs, describe, sep) => [...new Set(vs.map(describe))].slice(0, 3).join(sep);
   /** @param {unknown} v @returns {string} */
   const one = (v) => {
-    if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of ${[...new Set(v.map(element))].slice(0, 3).join(', ')}`;
+    if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of ${distinct(v, element, ', ')}`;
     if (!isObject(v)) return v === null ? 'null' : `a ${typeof v}`;
-    if (Array.isArray(v.items)) return v.items.length === 0 ? `an empty ${typeof v.kind === 'string' ? v.kind : 'list'}` : `a ${typeof v.kind === 'string' ? v.kind : 'list'} of ${[...new Set(v.items.map(one))].slice(0, 3).join(', ')}`;
+    const kind = typeof v.kind === 'string' ? v.kind : 'list';
+    if (Array.isArray(v.items)) return v.items.length === 0 ? `an empty ${kind}` : `a ${kind} of ${distinct(v.items, one, ', ')}`;
     if (typeof v.kind === 'string') return `a ${v.kind}`;
     const keys = Object.keys(v);
     return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}`;
   };
   /** @param {unknown} v */
   const element = (v) => (isObject(v) || Array.isArray(v) ? one(v) : v === null ? 'nulls' : `${typeof v}s`);
-  const seen = [...new Set(values.map(one))];
-  return seen.length === 0 ? 'nothing' : seen.slice(0, 3).join('; ');
+  return values.length === 0 ? 'nothing' : distinct(values, one, '; ');
 }
 
 /**
