@@ -13,7 +13,7 @@ import type { Options, SavedDemo } from '../../src/index.js';
 import { BIN, ROOT } from '../support/bin.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
-import { asWhoAmI, freePort, request } from '../support/loopback.js';
+import { accepts, asWhoAmI, freePort, request } from '../support/loopback.js';
 import { hostProcesses } from '../support/processes.js';
 
 const RUNTIMES: Options['runtime'][] = ['python', 'node'];
@@ -235,6 +235,37 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
             .filter((cmd) => /^docker (events|logs|wait)\b/.test(cmd) && cmd.includes(name));
           assert.deepEqual(helpers, [], 'no docker events / logs / wait left running');
         } finally {
+          await removeContainersOf(demo.image);
+        }
+      });
+
+      test('`docker kill` from outside: named as not the demo\'s crash, restarted like the kubelet would; with --network host the app listens on 127.0.0.1 only', { timeout: 5 * 60_000 }, async () => {
+        // --trigger http: nothing crashes until someone POSTs /crash, so the only exit is the kill.
+        const demo = await scaffoldAndBuild(runtime, `e2e-rh-kill-${runtime}`, ['--crash', 'kill-parent', '--pid1', 'exec', '--trigger', 'http']);
+        const events = engineEvents(demo.image);
+        try {
+          await events.ready;
+          const r = rehearse(demo, ['--backoff', 'kubelet']);
+          await waitFor('GET / on 127.0.0.1 to answer', () => request(demo.port, 'GET', '/'), { timeoutMs: 120_000, intervalMs: 500 });
+          // /crash is an unauthenticated crash button: on the host network, not on every interface.
+          assert.equal(await accepts('127.0.0.2', demo.port), false, 'a connect to 127.0.0.2 is refused: the app listens on 127.0.0.1 only');
+
+          const [id] = await containersOf(demo.image);
+          assert.ok(id, 'the rehearsal container exists');
+          await docker(['kill', id]);
+          await waitFor('the engine to start the container again', async () => (events.of('start').length >= 2 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+          assert.deepEqual(events.of('die').map((e) => e.exitCode), [137], 'docker kill: SIGKILL to PID 1, exit 137');
+          await waitFor('GET / after the restart', () => request(demo.port, 'GET', '/'), { timeoutMs: 60_000, intervalMs: 500 });
+          await waitFor('rehearse to name the exit', async () => (/exit 137 at \S+: not the demo's crash/.test(r.stderr()) ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
+
+          r.child.kill('SIGINT');
+          assert.equal(await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C'), 130, r.stderr());
+          assert.match(r.stderr(), /1 exit\(s\) were not the demo's crash \(no crash line in the app's log; stopped from outside\): exit 137 at /);
+          const restarted = r.states().filter((s) => s.restarts === 1);
+          assert.ok(restarted.length > 0, JSON.stringify(r.states()));
+          for (const s of restarted) assert.deepEqual([s.lastExitCode, s.lastReason], [137, 'Error']);
+        } finally {
+          events.stop();
           await removeContainersOf(demo.image);
         }
       });

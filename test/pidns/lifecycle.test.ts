@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { PID1S, RUNTIMES, assertLayout } from '../support/crash-proof.js';
+import { accepts } from '../support/loopback.js';
 import { generateDemo, runDemo } from '../support/pidns-demo.js';
 
 const opts = { timeout: 60_000 };
@@ -16,6 +17,7 @@ const INVALID: Array<[string, string]> = [
   ['CRASH_AFTER_SECONDS', '0'],
   ['WORKERS', '17'],
   ['PORT', '80'],
+  ['HOST', 'localhost'],
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,6 +37,25 @@ for (const runtime of RUNTIMES) {
         assert.equal(output.match(line)?.length, 1, output);
       });
     }
+  });
+
+  describe(`${runtime}: where the app listens (/crash is an unauthenticated crash button)`, () => {
+    const demo = generateDemo({ runtime, pid1: 'exec' });
+    after(() => demo.remove());
+    test('without HOST, as on a laptop outside a container: 127.0.0.1 only, a connect to 127.0.0.2 is refused', opts, async (t) => {
+      const run = await runDemo(demo, { env: { HOST: null } });
+      t.after(() => run.stop());
+      await run.whoami();
+      assert.equal(await accepts('127.0.0.2', run.port), false, run.ns.output());
+    });
+    test("with the image's own HOST, as in a container: every interface, 127.0.0.2 included", opts, async (t) => {
+      const host = demo.imageEnv['HOST'];
+      assert.equal(host, '0.0.0.0', 'the Dockerfile sets HOST=0.0.0.0');
+      const run = await runDemo(demo, { env: { HOST: host } });
+      t.after(() => run.stop());
+      await run.whoami();
+      assert.equal(await accepts('127.0.0.2', run.port), true, run.ns.output());
+    });
   });
 
   describe(`${runtime}: SIGTERM to PID 1 from outside the namespace`, () => {

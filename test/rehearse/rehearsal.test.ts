@@ -172,7 +172,7 @@ describe('rehearse.mjs as a user runs it', () => {
     const r = rehearse('--dry-run', '--network', 'host');
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.trimEnd().split('\n'), [
-      `docker run --detach --name demo-rehearse --label io.github.create-crash-demo.rehearse=demo --network host --memory ${128 * 1024 * 1024} --memory-swap ${128 * 1024 * 1024} --read-only --tmpfs $'/tmp:rw,size=16m' --cap-drop ALL --security-opt no-new-privileges demo:0.1.0`,
+      `docker run --detach --name demo-rehearse --label io.github.create-crash-demo.rehearse=demo --network host --env HOST=127.0.0.1 --memory ${128 * 1024 * 1024} --memory-swap ${128 * 1024 * 1024} --read-only --tmpfs $'/tmp:rw,size=16m' --cap-drop ALL --security-opt no-new-privileges demo:0.1.0`,
       '# on each exit: docker start demo-rehearse, at once, then after 10s 20s 40s 1m20s 2m40s ... (kubelet default (10s doubling, 5m0s cap))',
       'docker rm --force demo-rehearse',
     ]);

@@ -1,7 +1,7 @@
 // Talking to an app under test over 127.0.0.1 only: a free port, and one request per connection
 // (no keep-alive pool that could hand us a socket to a worker that has just died).
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -48,6 +48,23 @@ export function request(port: number, method: string, path: string, timeoutMs = 
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * Whether a TCP connection to host:port is accepted (true) or refused (false), as the kernel says.
+ * host must be a loopback address (127.0.0.0/8): nothing else is ever contacted.
+ */
+export function accepts(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`${host} is not a loopback address`);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('timeout', () => socket.destroy(new Error(`connect ${host}:${port}: no answer within ${timeoutMs} ms`)));
+    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? resolve(false) : reject(e)));
   });
 }
 

@@ -1,7 +1,9 @@
 // A generated demo, run like its container would be, minus the image: the project tree comes from
 // the library (resolveOptions -> renderDemo -> writeDemo), the start command and the prediction
 // from its crash-demo.json, the environment from its Dockerfile's ENV lines (PORT overridden to a
-// free loopback port, as `docker run -e PORT=...` would), and PID 1 is PID 1 of a new namespace.
+// free loopback port, as `docker run -e PORT=...` would, and HOST to 127.0.0.1, as rehearse does
+// with --network host: the namespace shares this machine's network), and PID 1 is PID 1 of a new
+// PID namespace.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,12 +52,16 @@ export interface RunningDemo {
 export interface RunOptions {
   /** Put the namespace into a new memory cgroup with this limit. */
   memoryLimitBytes?: number;
-  /** Environment on top of the image's, like `docker run -e`. */
-  env?: Record<string, string>;
+  /** Environment on top of the image's, like `docker run -e`; null unsets a variable. */
+  env?: Record<string, string | null>;
 }
 
 // Just enough for the start commands: node, gunicorn (Debian's, run by /usr/bin/python3), tini, sh.
 const PATH = [...new Set([dirname(process.execPath), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].join(':');
+
+function withoutNulls(env: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== null));
+}
 
 export async function runDemo(demo: GeneratedDemo, opts: RunOptions = {}): Promise<RunningDemo> {
   const port = await freePort();
@@ -65,7 +71,7 @@ export async function runDemo(demo: GeneratedDemo, opts: RunOptions = {}): Promi
     ns = await startInPidNamespace({
       argv: demo.saved.start,
       cwd: demo.dir,
-      env: { PATH, HOME: demo.dir, ...demo.imageEnv, PORT: String(port), ...opts.env },
+      env: withoutNulls({ PATH, HOME: demo.dir, ...demo.imageEnv, HOST: '127.0.0.1', PORT: String(port), ...opts.env }),
       ...(cgroup ? { cgroupProcs: cgroup.procsFile } : {}),
     });
   } catch (e) {

@@ -37,7 +37,7 @@ import { createView } from './lib/view.mjs';
 export const REHEARSE_FLAGS = {
   image: { type: 'string', placeholder: 'IMAGE', describe: 'the image to run (default: the one npm run build tags, <name>:<version>)' },
   engine: { type: 'string', placeholder: 'NAME', choices: REHEARSE_ENGINES, describe: 'container engine (default: the first installed of docker, podman)' },
-  network: { type: 'string', placeholder: 'MODE', describe: 'network of the container, passed to the engine (host: for machines without a bridge network; the app then listens on the host port directly)' },
+  network: { type: 'string', placeholder: 'MODE', describe: "network of the container, passed to the engine (host: for machines without a bridge network; the app then listens on the host's 127.0.0.1 directly)" },
   publish: { type: 'string', placeholder: '[ADDR:]PORT', describe: "where the app's port is published (default: 127.0.0.1:<the demo port>; not with --network host)" },
   'no-publish': { type: 'boolean', describe: "do not publish the app's port" },
   until: { type: 'string', placeholder: 'WHEN', describe: 'stop by itself: crashloop (the first CrashLoopBackOff) or N-restarts (RESTARTS reaches N, e.g. 3-restarts); default: run until Ctrl-C' },
@@ -331,7 +331,11 @@ main(import.meta.url, async () => {
   const name = `${options.name}-rehearse`;
   const network = typeof flags['network'] === 'string' ? flags['network'] : null;
   const engine = await pickEngine(flags['engine'], REHEARSE_ENGINES);
-  const argv = runArgs({ name, image, label: options.name, network, publish, memoryBytes: quantityBytes(memory.quantity) });
+  // On the host's network the image's HOST=0.0.0.0 would put /crash, an unauthenticated crash
+  // button, on every interface of this machine: loopback only.
+  /** @type {Record<string, string>} */
+  const env = network === 'host' ? { HOST: '127.0.0.1' } : {};
+  const argv = runArgs({ name, image, label: options.name, network, publish, env, memoryBytes: quantityBytes(memory.quantity) });
 
   if (dryRun()) {
     await run`${engine} ${argv}`;

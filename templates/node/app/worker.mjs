@@ -42,7 +42,7 @@ const server = http.createServer((req, res) => {
   route(req, res, lucky ? fire : undefined);
 });
 
-server.listen(settings.port, '0.0.0.0', () => {
+server.listen(settings.port, settings.host, () => {
   console.error(`crash-demo: worker ${worker} pid=${process.pid} listening on port ${settings.port}`);
   arm(worker);
 });

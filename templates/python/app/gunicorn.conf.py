@@ -8,7 +8,8 @@ from app import crash, settings
 # One id per arbiter run, inherited by its workers (see crash.first_to_halt).
 os.environ["CRASH_DEMO_RUN"] = uuid.uuid4().hex
 
-bind = f"0.0.0.0:{settings.PORT}"
+# An IPv6 address goes in brackets: [::]:8080.
+bind = f"[{settings.HOST}]:{settings.PORT}" if ":" in settings.HOST else f"{settings.HOST}:{settings.PORT}"
 workers = settings.WORKERS
 # After SIGTERM the kubelet waits terminationGracePeriodSeconds (10 in k8s/) before SIGKILL: a
 # graceful stop must fit in it (gunicorn's default is 30 s).

@@ -4,6 +4,7 @@ gunicorn reads app/gunicorn.conf.py in the arbiter before it forks a worker, and
 this module: a bad value stops the container at once, with exit code 2 and one line that says what
 is wrong, instead of a demo that silently does something else in front of an audience.
 """
+import ipaddress
 import os
 import re
 import sys
@@ -33,6 +34,15 @@ def _number(name, default, valid, ok, integer=False):
     return int(text) if integer else float(text)
 
 
+def _address(name, default):
+    text = os.environ.get(name, default)
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        _invalid(name, text, "an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+    return text
+
+
 MODE = _choice("CRASH_MODE", "kill-parent", MODES)
 TRIGGER = _choice("CRASH_TRIGGER", "http", TRIGGERS)
 PROBABILITY = _number("CRASH_PROBABILITY", "0.06", "a number from 0 to 1", lambda p: 0 <= p <= 1)
@@ -41,3 +51,8 @@ AFTER_SECONDS = _number(
 )
 WORKERS = _number("WORKERS", "2", "an integer from 1 to 16", lambda n: 1 <= n <= 16, integer=True)
 PORT = _number("PORT", "8080", "an integer from 1024 to 65535", lambda n: 1024 <= n <= 65535, integer=True)
+
+
+# 127.0.0.1 unless told otherwise: /crash is an unauthenticated crash button. The Dockerfile sets
+# HOST=0.0.0.0, so in a container (a pod) the app answers on the container's own interfaces.
+HOST = _address("HOST", "127.0.0.1")

@@ -98,6 +98,7 @@ export function quantityBytes(quantity) {
  * @param {string} o.label value of REHEARSE_LABEL
  * @param {string | null} o.network --network value, or null for the engine's default
  * @param {string | null} o.publish `ADDR:HOSTPORT:PORT` for --publish, or null
+ * @param {Record<string, string>} [o.env] --env on top of the image's ENV
  * @param {number} o.memoryBytes
  * @returns {string[]}
  */
@@ -111,6 +112,7 @@ export function runArgs(o) {
     `${REHEARSE_LABEL}=${o.label}`,
     ...(o.network ? ['--network', o.network] : []),
     ...(o.publish ? ['--publish', o.publish] : []),
+    ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     '--memory',
     String(o.memoryBytes),
     '--memory-swap',
