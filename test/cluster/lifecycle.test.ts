@@ -77,6 +77,35 @@ test('deploy and teardown refuse, for real, a namespace the demo did not create,
   }
 });
 
+test('an image never loaded: the kubelet shows ErrImageNeverPull (no pull is tried) and deploy says npm run load is the fix; a second demo may not deploy into, or tear down, the first one\'s namespace', async () => {
+  const k = use.cluster;
+  const owner = await scratch.scaffold('l-never-loaded', ['--runtime', 'python', '--pid1', 'exec']);
+  const { namespace } = owner.saved.options;
+  const deployed = await npmRun(k, owner, 'deploy', [...contextFlags(k), '--timeout', '20s'], { allowFail: true });
+  assert.notEqual(deployed.code, 0, 'deploy fails');
+  assert.equal(
+    deployed.stderr.trim().split('\n').at(-1),
+    `✖ the pod shows ErrImageNeverPull: the image ${owner.image} is not in the cluster (it is never pulled). Load it: npm run load, then npm run deploy again`,
+  );
+  const pod = JSON.parse((await kubectl(k, ['-n', namespace, 'get', 'pods', '-l', `app.kubernetes.io/name=${owner.name}`, '-o', 'json'])).stdout) as {
+    items: Array<{ status?: { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> } }>;
+  };
+  assert.equal(pod.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'ErrImageNeverPull', "the kubelet's own reason");
+
+  // Another demo, generated into the same namespace: refused by both scripts, naming the owner.
+  const other = await scratch.scaffold('l-second-demo', ['--runtime', 'node'], { namespace });
+  for (const script of ['deploy', 'teardown']) {
+    const r = await npmRun(k, other, script, [...contextFlags(k)], { allowFail: true });
+    assert.notEqual(r.code, 0, `${script} exits non-zero`);
+    assert.match(r.stderr, new RegExp(`namespace "${namespace}".* belongs to the demo "${owner.name}"|it belongs to the demo "${owner.name}"`), `${script}: ${r.stderr}`);
+  }
+  assert.ok(await namespaceExists(k, namespace), 'the namespace is still there');
+  assert.equal((await kubectl(k, ['-n', namespace, 'get', 'deployments', '-o', 'name'])).stdout.trim(), `deployment.apps/${owner.name}`, "only the owner's Deployment, untouched");
+
+  await npmRun(k, owner, 'teardown', [...contextFlags(k)]);
+  await waitFor('the namespace gone', async () => ((await namespaceExists(k, namespace)) ? undefined : true), { timeoutMs: 120_000, intervalMs: 1_000 });
+});
+
 describe('StatefulSet demos, and the random trigger', { concurrency: 3 }, () => {
   const cases: { name: string; flags: string[]; fire: boolean }[] = [
     { name: 's-py-halt', flags: ['--runtime', 'python', '--pid1', 'exec', '--crash', 'halt-supervisor', '--workload', 'statefulset'], fire: true },
