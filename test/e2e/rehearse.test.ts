@@ -15,6 +15,7 @@ import { ensureBaseImage } from '../support/base-images.js';
 import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
 import { accepts, asWhoAmI, freePort, request } from '../support/loopback.js';
 import { hostProcesses } from '../support/processes.js';
+import { Terminal } from '../support/pty.js';
 
 const RUNTIMES: Options['runtime'][] = ['python', 'node'];
 // The machine may be loaded (load 20+ on 2 cores): a restart may come this much later than planned,
@@ -111,11 +112,12 @@ interface JsonState {
   backoffSeconds: number | null;
 }
 
-/** The demo's own rehearse.mjs, on the host network, printing --json. */
+/** The demo's own rehearse.mjs, on the host network unless args name another, printing --json. */
 function rehearse(demo: Demo, args: string[]) {
+  const network = args.includes('--network') ? [] : ['--network', 'host'];
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [join(demo.dir, 'scripts', 'rehearse.mjs'), '--network', 'host', '--json', '--no-svg', ...args],
+    [join(demo.dir, 'scripts', 'rehearse.mjs'), ...network, '--json', '--no-svg', ...args],
     { cwd: demo.dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
   );
   let stdout = '';
@@ -261,6 +263,7 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
           r.child.kill('SIGINT');
           assert.equal(await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C'), 130, r.stderr());
           assert.match(r.stderr(), /1 exit\(s\) were not the demo's crash \(no crash line in the app's log; stopped from outside\): exit 137 at /);
+          assert.match(r.stderr(), /the crash never fired \(no "<<<< crashing:" line in the app's log\): press c while it runs, or pass --times N/);
           const restarted = r.states().filter((s) => s.restarts === 1);
           assert.ok(restarted.length > 0, JSON.stringify(r.states()));
           for (const s of restarted) assert.deepEqual([s.lastExitCode, s.lastReason], [137, 'Error']);
@@ -319,9 +322,19 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
             assert.deepEqual(events.of('die'), [], 'the container never exited');
             assert.equal(events.of('start').length, 1, 'started once, never restarted');
 
+            if (c.mode === 'kill-parent') {
+              // The refusing demo's punch line, from the app's own log, shown as it happens.
+              await waitFor(
+                'the dropped SIGKILL in the view',
+                async () => (/app log: crash-demo: my parent pid=1 is still alive after SIGKILL: it is PID 1, and the kernel dropped the signal/.test(r.stderr()) ? true : undefined),
+                { timeoutMs: 30_000, intervalMs: 200 },
+              );
+            }
+
             r.child.kill('SIGINT'); // Ctrl-C
             const code = await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C');
             assert.equal(code, 130, `stopped by Ctrl-C, not by itself: exit 128 + SIGINT\n${r.stderr()}`);
+            assert.match(r.stderr(), /the crash fired [1-9]\d* time\(s\)/, 'the summary says it fired');
             const states = r.states();
             assert.ok(states.length > 0);
             for (const s of states) assert.deepEqual([s.status, s.restarts], ['Running', 0], JSON.stringify(s));
@@ -334,4 +347,70 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
       }
     });
   }
+
+  test('at a terminal: c fires the crash (POST /crash), the container exits as predicted and is restarted; q quits with exit 0 and removes the container', { timeout: 5 * 60_000 }, async () => {
+    const demo = await scaffoldAndBuild('python', 'e2e-rh-keys', ['--crash', 'kill-parent', '--pid1', 'tini', '--trigger', 'http']);
+    const events = engineEvents(demo.image);
+    const term = new Terminal([process.execPath, join(demo.dir, 'scripts', 'rehearse.mjs'), '--network', 'host', '--no-svg', '--backoff', 'kubelet'], demo.dir);
+    try {
+      await events.ready;
+      await term.waitFor(`Fire the crash: press c (q quits), or from another terminal: curl -X POST http://127.0.0.1:${demo.port}/crash`, 120_000);
+      await waitFor('GET / on 127.0.0.1 to answer', () => request(demo.port, 'GET', '/'), { timeoutMs: 120_000, intervalMs: 500 });
+      await term.waitFor(/1\/1\s+Running/, 60_000); // rehearse saw the app ready
+      term.type('c');
+      await term.waitFor(/c pressed: POST \/crash: 202 /, 30_000);
+      await waitFor('the engine to restart the container', async () => (events.of('start').length >= 2 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+      assert.deepEqual(events.of('die').map((e) => e.exitCode), [demo.saved.outcome.exitCode], 'the exit crash-demo.json predicts');
+      assert.doesNotMatch(term.output, /not the demo's crash/, 'the crash line was in the log');
+      term.type('q');
+      assert.equal(await withTimeout(term.exited, 60_000, 'rehearse to quit on q'), 0, term.output);
+      assert.match(term.output, /the crash fired 1 time\(s\)/);
+      assert.doesNotMatch(term.output, /was not reached/);
+      assert.deepEqual(await containersOf(demo.image), [], 'q removed the container');
+    } finally {
+      term.kill();
+      events.stop();
+      await removeContainersOf(demo.image);
+    }
+  });
+
+  test('an app the readiness check cannot reach (--network none: a published port goes nowhere) is said after 10s, with what to try', { timeout: 5 * 60_000 }, async () => {
+    const demo = await scaffoldAndBuild('node', 'e2e-rh-nonet', ['--crash', 'kill-parent', '--pid1', 'tini', '--trigger', 'http']);
+    try {
+      const r = rehearse(demo, ['--network', 'none']);
+      await waitFor(
+        'the unreachable hint',
+        async () => (/no answer on 127\.0\.0\.1:\d+\/readyz for 10s after the start, so READY stays 0\/1\. If docker has no bridge network here .*try --network host/.test(r.stderr()) ? true : undefined),
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      const [id] = await containersOf(demo.image);
+      assert.ok(id, 'the container runs');
+      assert.equal((await docker(['inspect', '--format', '{{.State.Running}}', id])).stdout.trim(), 'true', 'it runs: only the check cannot reach it');
+      assert.ok(r.states().every((s) => s.status === 'Running' || s.status === 'ContainerCreating'), JSON.stringify(r.states()));
+      r.child.kill('SIGINT');
+      assert.equal(await withTimeout(r.exited, 60_000, 'rehearse to stop after Ctrl-C'), 130, r.stderr());
+      assert.equal(r.stderr().match(/no answer on 127\.0\.0\.1/g)?.length, 1, 'said once');
+    } finally {
+      await removeContainersOf(demo.image);
+    }
+  });
+
+  test('--times 2 fires the crash by itself, each time the app is ready again: --until 2-restarts is reached, both exits the predicted one', { timeout: 5 * 60_000 }, async () => {
+    const demo = await scaffoldAndBuild('node', 'e2e-rh-times', ['--crash', 'halt-supervisor', '--pid1', 'exec', '--trigger', 'http']);
+    const events = engineEvents(demo.image);
+    try {
+      await events.ready;
+      const r = rehearse(demo, ['--backoff', 'fast', '--times', '2', '--until', '2-restarts']);
+      assert.equal(await withTimeout(r.exited, 4 * 60_000, 'rehearse --times 2 --until 2-restarts to end'), 0, r.stderr());
+      assert.match(r.stderr(), /crash 1\/2: POST \/crash: 202 [^\n]*\n(.*\n)*.*crash 2\/2: POST \/crash: 202 /);
+      // The two crashes; a third die is rehearse's own rm --force of the restarted container at the end.
+      assert.deepEqual(events.of('die').slice(0, 2).map((e) => e.exitCode), [demo.saved.outcome.exitCode, demo.saved.outcome.exitCode]);
+      assert.match(r.stderr(), /the crash fired 2 time\(s\)/);
+      assert.ok(Math.max(...r.states().map((s) => s.restarts)) >= 2);
+      assert.deepEqual(await containersOf(demo.image), []);
+    } finally {
+      events.stop();
+      await removeContainersOf(demo.image);
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { delayBeforeRestart, goDuration } from './lib/backoff.mjs';
 import {
   KUBE_FLAGS,
   UsageError,
+  compactJson,
   dryRun,
   fail,
   kubeArgs,
@@ -27,7 +28,7 @@ import {
 import { asPods, createJsonSplitter } from './lib/events.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
-const MAX_TIMES = 20;
+export const MAX_TIMES = 20;
 const FORWARD_TIMEOUT_MS = 20_000;
 /** Between POSTs to an app that refuses to crash: time for its supervisor to replace the worker. */
 const REFUSING_PAUSE_S = 2;
@@ -359,15 +360,6 @@ function abortable(promise, signal) {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** @param {string} text */
-function compactJson(text) {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text.trim().replace(/\s*\n\s*/g, ' ');
-  }
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
 import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { dryRun, fail, imageRef, main, note, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
+import { compactJson, dryRun, fail, imageRef, main, note, onKeys, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
+import { MAX_TIMES, parseTimes, selfFiring } from './crash.mjs';
 import {
   CRASH_MARK,
   ContainerGone,
@@ -40,6 +41,11 @@ export const REHEARSE_FLAGS = {
   network: { type: 'string', placeholder: 'MODE', describe: "network of the container, passed to the engine (host: for machines without a bridge network; the app then listens on the host's 127.0.0.1 directly)" },
   publish: { type: 'string', placeholder: '[ADDR:]PORT', describe: "where the app's port is published (default: 127.0.0.1:<the demo port>; not with --network host)" },
   'no-publish': { type: 'boolean', describe: "do not publish the app's port" },
+  times: {
+    type: 'string',
+    placeholder: 'N',
+    describe: `fire the crash by itself, N times (1 to ${MAX_TIMES}): POST /crash each time the app is ready again (an app that refuses to crash: 5s later); with --trigger http. At a terminal, c fires it once and q quits`,
+  },
   until: { type: 'string', placeholder: 'WHEN', describe: 'stop by itself: crashloop (the first CrashLoopBackOff) or N-restarts (RESTARTS reaches N, e.g. 3-restarts); default: run until Ctrl-C' },
   backoff: { type: 'string', placeholder: 'WHICH', choices: ['kubelet', 'fast'], describe: "the restart schedule: kubelet (10s doubling, 5m0s cap) or fast (the --fast-backoff kind cluster's); default: from crash-demo.json's fastBackoff" },
   json: { type: 'boolean', describe: 'one JSON object per container state (pod, container, status, restarts, lastExitCode, lastReason, backoffSeconds); everything else goes to stderr' },
@@ -50,6 +56,12 @@ export const REHEARSE_FLAGS = {
 
 const CONTAINER = 'app'; // the container's name in k8s/, so the kubelet's messages read the same
 const READINESS = { periodMs: 2000, timeoutMs: 1500, failureThreshold: 2 };
+/** Unanswered readiness checks after a start before the rehearsal says what may be wrong (10 s). */
+const UNREACHABLE_HINT_AFTER = 5;
+/** --times: the least time between two POSTs, so one crash is not fired twice while it happens. */
+const REFIRE_MS = 5000;
+/** The app's own lines worth showing as they happen: the crash, and what became of the parent. */
+const KEY_LOG_LINE = /<<<< crashing:|crash-demo: my parent pid=/;
 
 /** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
 
@@ -100,8 +112,36 @@ function describeBehaviour(b) {
 }
 
 /**
+ * POST /crash on loopback, as npm run crash does through a port-forward.
+ * @param {number} port
+ * @returns {Promise<string>} one line: the app's answer, or why there was none
+ */
+async function postCrash(port) {
+  const url = `http://127.0.0.1:${port}/crash`;
+  try {
+    const r = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(5000) });
+    return `POST /crash: ${r.status} ${compactJson(await r.text())}`;
+  } catch (err) {
+    return `POST ${url} failed: ${err instanceof Error ? err.message : err}`;
+  }
+}
+
+/**
+ * How the crash gets fired here, in one line.
+ * @param {import('./lib/cli.mjs').DemoOptions} options
+ * @param {number | null} probePort
+ * @param {boolean} keys
+ */
+function howToFire(options, probePort, keys) {
+  const self = selfFiring(options);
+  if (self) return `The crash: ${self}.`;
+  if (probePort === null) return 'The crash fires on POST /crash, which is not reachable from here (--no-publish or another address).';
+  return `Fire the crash: ${keys ? 'press c (q quits), or ' : ''}from another terminal: curl -X POST http://127.0.0.1:${probePort}/crash`;
+}
+
+/**
  * The lines that say what this is, before anything runs.
- * @param {{ engine: string, image: string, name: string, schedule: import('./lib/backoff.mjs').Schedule, memory: { quantity: string, source: string }, outcome: Outcome, probePort: number | null }} o
+ * @param {{ engine: string, image: string, name: string, schedule: import('./lib/backoff.mjs').Schedule, memory: { quantity: string, source: string }, outcome: Outcome, probePort: number | null, fire: string }} o
  */
 function banner(o) {
   const waits = scheduleDelays(7, o.schedule).slice(1).map(goDuration).join(' ');
@@ -112,6 +152,7 @@ function banner(o) {
     'STATUS, RESTARTS and the back-off messages are what kubectl would print for such a pod; there is no kubelet and no pod.',
     `Memory limit ${o.memory.quantity} (from ${o.memory.source}), as in the pod spec. ` +
       (o.probePort !== null ? `Readiness: GET 127.0.0.1:${o.probePort}/readyz.` : 'No readiness check (the app is not reachable from here): READY shows 1/1 while running.'),
+    o.fire,
   ];
   const here = engineOutcome(o.outcome);
   if (here !== o.outcome) {
@@ -136,6 +177,8 @@ function banner(o) {
  * @param {Outcome} o.outcome
  * @param {{ quantity: string, source: string }} o.memory
  * @param {number | null} o.probePort
+ * @param {number | null} o.times fire the crash this many times (POST /crash), or null
+ * @param {string | null} o.cannotFire why c cannot fire the crash here, or null when it can
  * @param {{ crashloop: boolean, restarts: number | null } | null} o.until
  * @param {boolean} o.json
  * @param {string | null} o.record
@@ -157,12 +200,33 @@ export async function rehearse(o) {
   let removing = false; // our own rm at the end destroys it too
   /** @type {string[]} exits that were not the demo's crash: no crash line in that run's log */
   const outsideKills = [];
+  let crashLines = 0; // the app's "<<<< crashing:" lines: how often the crash really fired
+  let quit = false; // q pressed
+
+  let fired = 0; // POSTs to /crash: c pressed, or --times
+  let lastFire = 0;
+  const fire = async (/** @type {string} */ why) => {
+    if (o.probePort === null) return;
+    fired++;
+    lastFire = Date.now();
+    const answer = await postCrash(o.probePort);
+    clearTicker();
+    note(`${why}: ${answer}`);
+  };
+  const keys = onKeys({
+    c: () => (o.cannotFire ? note(`c: ${o.cannotFire}`) : void fire('c pressed')),
+    q: () => {
+      quit = true;
+      ac.abort();
+    },
+  });
 
   // While the container backs off, a ticking countdown on stderr (terminals only).
   const ticker = startTicker(() => view.countdown(Date.now()), !o.json);
   const clearTicker = ticker.clear;
 
   let generation = 0; // one per container start, so a late probe answer is not taken for the next run
+  let everReady = false; // the app answered a readiness check at least once
   let running = false;
   /**
    * @param {string} time
@@ -184,6 +248,7 @@ export async function rehearse(o) {
 
   // Readiness on loopback, like the pod's readinessProbe (failureThreshold 2); a start is not ready yet.
   let failures = 0;
+  let hinted = false; // the app was never reached: said once
   const probe =
     o.probePort === null
       ? null
@@ -200,6 +265,16 @@ export async function rehearse(o) {
           }
           if (gen !== generation || ac.signal.aborted) return;
           failures = ok ? 0 : failures + 1;
+          if (ok && o.times !== null && fired < o.times && Date.now() - lastFire >= REFIRE_MS) void fire(`crash ${fired + 1}/${o.times}`);
+          if (!ok && !hinted && !everReady && failures === UNREACHABLE_HINT_AFTER) {
+            hinted = true;
+            clearTicker();
+            note(
+              `no answer on 127.0.0.1:${o.probePort}/readyz for ${(UNREACHABLE_HINT_AFTER * READINESS.periodMs) / 1000}s after the start, so READY stays 0/1. ` +
+                `If ${o.engine} has no bridge network here (dockerd --bridge=none, rootless podman), try --network host; or --no-publish to rehearse without the check`,
+            );
+          }
+          if (ok) everReady = true;
           if (!ok && failures < READINESS.failureThreshold) return;
           const pod = podState.setReady(ok);
           if (pod && emit(new Date().toISOString(), pod)) ac.abort();
@@ -247,7 +322,8 @@ export async function rehearse(o) {
         stopLogs();
         // The app's own words when the crash fires: it did fire, whatever RESTARTS says.
         stopLogs = followLogs(o.engine, o.name, r.startedAt, (line) => {
-          if (!line.includes(CRASH_MARK)) return;
+          if (!KEY_LOG_LINE.test(line)) return;
+          if (line.includes(CRASH_MARK)) crashLines++;
           clearTicker();
           note(`app log: ${line.trim()}`);
         });
@@ -269,6 +345,7 @@ export async function rehearse(o) {
     else error = err;
   } finally {
     ticker.stop();
+    keys.dispose();
     if (probe) clearInterval(probe);
     stopLogs();
     removing = true;
@@ -294,8 +371,13 @@ export async function rehearse(o) {
   if (outsideKills.length > 0) {
     out(`  ${outsideKills.length} exit(s) were not the demo's crash (no crash line in the app's log; stopped from outside): ${outsideKills.join(', ')}`);
   }
-  if (o.until && !reached) out(`  --until ${o.until.crashloop ? 'crashloop' : `${o.until.restarts}-restarts`} was not reached`);
-  out(`This was a rehearsal of the kubelet's restart policy on ${o.engine}; on a cluster: npm run demo, then npm run watch.`);
+  out(
+    crashLines > 0
+      ? `  the crash fired ${crashLines} time(s) (its "${CRASH_MARK}" line in the app's log)`
+      : `  the crash never fired (no "${CRASH_MARK}" line in the app's log)${o.cannotFire ? '' : ': press c while it runs, or pass --times N'}`,
+  );
+  if (o.until && !reached && !quit) out(`  --until ${o.until.crashloop ? 'crashloop' : `${o.until.restarts}-restarts`} was not reached`);
+  out(`This was a rehearsal of the kubelet's restart policy on ${o.engine}; on a cluster: npm run demo (it deploys, fires the crash and watches).`);
   if (o.svg) {
     writeFileSync(o.svg, renderTimelineSvg(view.timeline(), { title: `Restart timeline (rehearsal on ${o.engine})` }));
     note(`timeline written to ${o.svg}`);
@@ -326,6 +408,14 @@ main(import.meta.url, async () => {
   const fast = typeof flags['backoff'] === 'string' ? flags['backoff'] === 'fast' : options.fastBackoff === true;
   const schedule = chooseSchedule(fast);
   const { publish, probePort } = publishing(flags, options.port);
+  const self = selfFiring(options);
+  const cannotFire = self
+    ? `this demo's crash is not fired by hand: ${self}`
+    : probePort === null
+      ? "POST /crash is not reachable from here: the app's port is not published on this machine (--no-publish, or another address)"
+      : null;
+  const times = flags['times'] === undefined ? null : parseTimes(flags['times']);
+  if (times !== null && cannotFire) fail(`--times ${times}: ${cannotFire}`);
   const memory = manifestMemoryLimit(projectRoot, options);
   const image = typeof flags['image'] === 'string' ? flags['image'] : imageRef(demo);
   const name = `${options.name}-rehearse`;
@@ -355,7 +445,8 @@ main(import.meta.url, async () => {
     fail(`a container named ${name} already exists (a rehearsal still running, or left over): remove it with \`${engine} rm --force ${name}\``);
   }
   const outcome = /** @type {Outcome} */ (demo.outcome);
-  process.stderr.write(banner({ engine, image, name, schedule, memory, outcome, probePort }) + '\n');
+  const fire = howToFire(options, probePort, Boolean(process.stdin.isTTY));
+  process.stderr.write(banner({ engine, image, name, schedule, memory, outcome, probePort, fire }) + '\n');
   await rehearse({
     engine,
     image,
@@ -366,6 +457,8 @@ main(import.meta.url, async () => {
     outcome,
     memory,
     probePort,
+    times,
+    cannotFire,
     until,
     json: flags['json'] === true,
     record,

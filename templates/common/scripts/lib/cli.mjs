@@ -230,6 +230,15 @@ export function startTicker(text, on) {
   };
 }
 
+/** One line: JSON re-serialized compactly, anything else with its line breaks folded. @param {string} text */
+export function compactJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text.trim().replace(/\s*\n\s*/g, ' ');
+  }
+}
+
 /** @param {string} text */
 export function prettyJson(text) {
   try {
@@ -605,6 +614,37 @@ export function onStop(stop) {
     dispose() {
       for (const s of STOP_SIGNALS) process.removeListener(s, handler);
       clearInterval(poll);
+    },
+  };
+}
+
+/**
+ * Single key presses at a terminal (raw mode) until dispose. In raw mode Ctrl-C is a key, not a
+ * signal: it is turned back into SIGINT, so onStop handles it as it would without keys. Without a
+ * terminal on stdin nothing is read and active is false.
+ * @param {Record<string, () => void>} keys handlers by lower-case key
+ * @returns {{ active: boolean, dispose: () => void }}
+ */
+export function onKeys(keys) {
+  const input = process.stdin;
+  if (!input.isTTY) return { active: false, dispose: () => {} };
+  /** @param {string} text */
+  const onData = (text) => {
+    for (const key of text) {
+      if (key === '\x03') process.kill(process.pid, 'SIGINT');
+      else keys[key.toLowerCase()]?.();
+    }
+  };
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  input.on('data', onData);
+  input.resume();
+  return {
+    active: true,
+    dispose() {
+      input.removeListener('data', onData);
+      input.setRawMode(false);
+      input.pause();
     },
   };
 }
