@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createNormalizer } from '../../templates/common/scripts/lib/events.mjs';
 import { manifestMemoryLimit, quantityBytes } from '../../templates/common/scripts/lib/engine.mjs';
 import { createPodState, parseUntil, runRehearsal, terminatedReason, type Engine, type RunState } from '../../templates/common/scripts/lib/rehearsal.mjs';
@@ -190,5 +190,24 @@ describe('rehearse.mjs as a user runs it', () => {
     const r = rehearse('--dry-run', '--until', 'forever');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /--until "forever" is not valid: use crashloop or N-restarts/);
+  });
+
+  it('refuses an unwritable --record or --svg in one line before any engine runs (the container was left running)', () => {
+    // PATH without docker or podman: had the check come after the engine, this would fail on the engine instead.
+    const env = { ...process.env, NO_COLOR: '1', PATH: dirname(process.execPath) };
+    for (const [flag, file] of [['--record', '/nonexistent/dir/rec.jsonl'], ['--svg', '/nonexistent/dir/t.svg']] as const) {
+      const r = spawnSync(process.execPath, [join(dir, 'scripts', 'rehearse.mjs'), flag, file], { cwd: dir, encoding: 'utf8', env });
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(r.stderr.trim().split('\n'), [`✖ ${flag} ${file}: directory /nonexistent/dir does not exist (create it, or name a file in an existing directory)`]);
+    }
+  });
+
+  it('--times is refused where it cannot fire: a self-firing trigger, or an app not reachable from here', () => {
+    const r = rehearse('--dry-run', '--times', '2', '--no-publish');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^✖ --times 2: POST \/crash is not reachable from here/m);
+    const bad = rehearse('--dry-run', '--times', '0');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--times "0" is not valid: use a whole number from 1 to 20/);
   });
 });
