@@ -1,6 +1,7 @@
 // The library: everything the bin and the Yeoman generator do, without prompts or Yeoman.
 import { resolveOptions, type RawOptions } from './validate.js';
-import { renderDemo, writeDemo, type TargetState } from './render.js';
+import { renderDemo, writeDemo } from './render.js';
+import type { TargetState, WritePermission } from './target.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import type { Options } from './options.js';
 
@@ -12,8 +13,10 @@ export { predictOutcome } from './outcome.js';
 export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.js';
 export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './layout.js';
 export { planFiles, packageRoot } from './files.js';
-export { renderDemo, writeDemo, inspectTarget, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
-export type { DemoFiles, SavedDemo, TargetState } from './render.js';
+export { renderDemo, writeDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
+export type { DemoFiles, SavedDemo } from './render.js';
+export { inspectTarget, hashOf, STATE_LABEL } from './target.js';
+export type { TargetState, FileState, WritePermission } from './target.js';
 export { loadSaved } from './saved.js';
 
 export interface CreatedDemo {
@@ -25,9 +28,9 @@ export interface CreatedDemo {
 }
 
 /** Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`. */
-export function createDemo(dir: string, raw: RawOptions = {}, { overwrite = false } = {}): CreatedDemo {
+export function createDemo(dir: string, raw: RawOptions = {}, allow: WritePermission = {}): CreatedDemo {
   const options = resolveOptions(raw, { dir });
   const files = renderDemo(options);
-  const target = writeDemo(dir, files, { overwrite });
+  const target = writeDemo(dir, files, allow);
   return { dir: target.dir, options, outcome: predictOutcome(options), files: [...files.keys()], target };
 }

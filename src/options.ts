@@ -31,6 +31,8 @@ export interface LabelSpec {
 interface Common {
   readonly describe: string;
   readonly prompt: string;
+  /** Asked first at a terminal: these decide what will happen, which is shown before the rest is offered. */
+  readonly decidesOutcome?: true;
   /** Asked only when this holds for the answers so far; otherwise the default stands silently. */
   readonly askWhen?: (answers: Partial<OptionsShape>) => boolean;
 }
@@ -57,6 +59,7 @@ export const OPTIONS = {
     },
     default: 'python',
     describe: 'the app and its pre-fork supervisor',
+    decidesOutcome: true,
     prompt: 'Runtime',
   },
   crash: {
@@ -69,6 +72,7 @@ export const OPTIONS = {
     },
     default: 'kill-parent',
     describe: 'what the worker does when the crash fires',
+    decidesOutcome: true,
     prompt: 'Crash mode',
   },
   pid1: {
@@ -80,6 +84,7 @@ export const OPTIONS = {
     },
     default: 'tini',
     describe: 'who is PID 1 in the container',
+    decidesOutcome: true,
     prompt: 'Who is PID 1 in the container',
   },
   trigger: {

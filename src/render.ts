@@ -1,13 +1,13 @@
 // Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
 import { VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
 import { OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
-import { UsageError } from './validate.js';
+import { SAVED_FILE, cannotWrite, checkWrite, hashOf, inspectTarget, type TargetState, type WritePermission } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
@@ -23,12 +23,16 @@ export const DEMO_VERSION = '0.1.0';
 
 export type DemoFiles = Map<string, string | Buffer>;
 
-/** What crash-demo.json holds: the resolved options, the start command and the prediction. */
+/**
+ * What crash-demo.json holds: the resolved options, the start command, the prediction, and a hash of
+ * every other file as written (so a re-run can tell them from the user's edits).
+ */
 export interface SavedDemo {
   generator: { name: 'create-crash-demo'; version: string };
   options: Options;
   start: string[];
   outcome: Outcome;
+  files: Record<string, string>;
 }
 
 export function ownVersion(): string {
@@ -78,12 +82,13 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
   };
 }
 
-export function savedDemo(o: Options, data: ReturnType<typeof templateData> = templateData(o)): SavedDemo {
+export function savedDemo(o: Options, data: ReturnType<typeof templateData>, files: DemoFiles): SavedDemo {
   return {
     generator: { name: 'create-crash-demo', version: data.version },
     options: o,
     start: data.start,
     outcome: data.outcome,
+    files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, contents]) => [path, hashOf(contents)])),
   };
 }
 
@@ -97,7 +102,7 @@ export const OPTION_RULES_FILE = 'scripts/lib/options.json';
 export function optionRules(version: string): string {
   const rules = Object.fromEntries(
     Object.entries(OPTIONS).map(([key, spec]) => {
-      const { describe: _d, prompt: _p, askWhen: _a, ...rule } = spec as typeof spec & { askWhen?: unknown };
+      const { describe: _d, prompt: _p, askWhen: _a, decidesOutcome: _o, ...rule } = spec as typeof spec & { askWhen?: unknown; decidesOutcome?: unknown };
       return [key, 'choices' in rule ? { ...rule, choices: Object.keys(rule.choices) } : rule];
     }),
   );
@@ -116,37 +121,9 @@ export function renderDemo(o: Options): DemoFiles {
       t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
     );
   }
-  files.set('crash-demo.json', JSON.stringify(savedDemo(o, data), null, 2) + '\n');
   files.set(OPTION_RULES_FILE, optionRules(data.version));
+  files.set(SAVED_FILE, JSON.stringify(savedDemo(o, data, files), null, 2) + '\n');
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-export interface TargetState {
-  dir: string;
-  exists: boolean;
-  /** Exists and holds nothing but maybe a .git folder. */
-  empty: boolean;
-  /** Files of the demo that already exist there and would be replaced. */
-  conflicts: string[];
-}
-
-/** The refusal for a non-empty target without --overwrite: the bin's and the generator's. */
-export function notEmpty(dir: string, target: TargetState): UsageError {
-  return new UsageError(
-    `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
-      `demo's files there (${target.conflicts.length} exist; other files stay).`,
-  );
-}
-
-export function inspectTarget(dir: string, files: DemoFiles): TargetState {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) return { dir: abs, exists: false, empty: true, conflicts: [] };
-  if (!statSync(abs).isDirectory()) {
-    throw new UsageError(`${dir} exists and is not a directory: choose another target directory.`);
-  }
-  const entries = readdirSync(abs).filter((e) => e !== '.git');
-  const conflicts = [...files.keys()].filter((p) => existsSync(join(abs, p)));
-  return { dir: abs, exists: true, empty: entries.length === 0, conflicts };
 }
 
 function modeOf(path: string): number {
@@ -183,48 +160,29 @@ function writeTree(root: string, files: DemoFiles, { beside }: { beside: boolean
 
 /**
  * Writes a rendered demo. A new directory appears whole or not at all (written aside, then renamed).
- * An existing non-empty directory is refused unless `overwrite` (which replaces the demo's own
- * files and leaves every other file alone).
+ * An existing non-empty directory is refused unless `overwrite`, which replaces the demo's own files
+ * (identical ones are left as they are) and no other file; a file the user edited since generation,
+ * or never generated, is replaced only with `replaceEdited` too (see target.ts).
  */
-/** File-system refusals a user can fix, as one line that names the path. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOTDIR: 'a part of that path is a file, not a directory',
-  EEXIST: 'a part of that path is a file, not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-};
-
-export function writeDemo(dir: string, files: DemoFiles, { overwrite = false } = {}): TargetState {
-  try {
-    return writeDemoOrThrow(dir, files, overwrite);
-  } catch (error) {
-    const why = WRITE_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
-    if (why) throw new UsageError(`Cannot write the demo to ${dir}: ${why}. Choose another target directory.`);
-    throw error;
-  }
-}
-
-function writeDemoOrThrow(dir: string, files: DemoFiles, overwrite: boolean): TargetState {
+export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}): TargetState {
   const state = inspectTarget(dir, files);
-  if (!state.exists) {
-    const staging = asideOf(join(dirname(state.dir), '.crash-demo'));
-    mkdirSync(dirname(state.dir), { recursive: true });
-    try {
-      writeTree(staging, files, { beside: false });
-      renameSync(staging, state.dir);
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
+  checkWrite(dir, state, allow);
+  try {
+    if (!state.exists) {
+      const staging = asideOf(join(dirname(state.dir), '.crash-demo'));
+      mkdirSync(dirname(state.dir), { recursive: true });
+      try {
+        writeTree(staging, files, { beside: false });
+        renameSync(staging, state.dir);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+      }
+      return state;
     }
+    const identical = new Set(state.files.filter((f) => f.state === 'identical').map((f) => f.path));
+    writeTree(state.dir, new Map([...files].filter(([path]) => !identical.has(path))), { beside: true });
     return state;
+  } catch (error) {
+    throw cannotWrite(dir, error) ?? error;
   }
-  if (!state.empty && !overwrite) {
-    throw new UsageError(
-      `${dir} is not empty: choose an empty or new directory, or pass --overwrite to replace the demo's files in it` +
-        (state.conflicts.length ? ` (${state.conflicts.length} of them exist there).` : ' (other files stay).'),
-    );
-  }
-  writeTree(state.dir, files, { beside: true });
-  return state;
 }

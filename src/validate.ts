@@ -42,9 +42,27 @@ function asUsageError<T>(fn: () => T): T {
   }
 }
 
-/** The app name a directory implies: its base name (so `.` means the current folder's name). */
-export function defaultName(dir: string | undefined): string {
+/** The base name of a target directory (so `.` means the current folder's name). */
+export function dirName(dir: string | undefined): string {
   return basename(resolve(dir ?? 'crash-demo'));
+}
+
+/**
+ * The app name a directory implies, the same rule whether or not anyone is asked: its base name made
+ * a valid Kubernetes name ("My Démo" -> "my-demo"); '' when nothing of it is left ("🚀").
+ */
+export function defaultName(dir: string | undefined): string {
+  return toLabel(dirName(dir), OPTIONS.name.startsWithLetter, OPTIONS.name.maxLength);
+}
+
+/** Each value given, checked on its own (before any question is asked, so no answer is lost). */
+export function checkGiven(raw: RawOptions): void {
+  for (const key of OPTION_KEYS) if (raw[key] !== undefined) parseValue(key, raw[key]);
+}
+
+/** The rules between options (a reserved namespace, a StatefulSet name's length), as a UsageError. */
+export function checkTogether(o: Pick<Options, 'namespace' | 'workload' | 'name'>): void {
+  asUsageError(() => checkCombination(o));
 }
 
 export { RESERVED_NAMESPACES };
@@ -79,14 +97,10 @@ export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Optio
       continue;
     }
     if (key === 'name') {
-      const name = defaultName(ctx.dir);
-      try {
-        out[key] = parseValue('name', name);
-      } catch {
-        const suggestion = toLabel(name);
+      out[key] = defaultName(ctx.dir);
+      if (!out[key]) {
         throw new UsageError(
-          `The directory name ${JSON.stringify(name)} is not a valid Kubernetes name, so it cannot be the app name: ` +
-            `pass ${suggestion ? `--name ${suggestion}` : '--name <a-lowercase-name>'}.`,
+          `The directory name ${JSON.stringify(dirName(ctx.dir))} leaves no valid Kubernetes name for the app: pass --name <a-lowercase-name>.`,
         );
       }
       continue;
@@ -108,6 +122,6 @@ export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Optio
       `--after ${raw.after} only applies to --trigger timer (the trigger is ${o.trigger}): add --trigger timer or drop --after.`,
     );
   }
-  asUsageError(() => checkCombination(o));
+  checkTogether(o);
   return o;
 }

@@ -1,10 +1,11 @@
 // The bin, spawned as a user would run it: no terminal, real files, real exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { OPTIONS, OPTION_KEYS, flagOf } from '../src/index.js';
-import { runBin } from './support/bin.js';
+import { BIN, runBin } from './support/bin.js';
 import { listTree, tempDir } from './support/tree.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -71,7 +72,7 @@ test('--dry-run writes nothing and lists exactly the files a real run writes', (
   const dry = runBin([...args, '--dry-run'], cwd);
   assert.equal(dry.code, 0, dry.stderr);
   assert.deepEqual(listTree(cwd), []);
-  const listed = [...dry.stdout.matchAll(/^  create +(\S+)$/gm)].map((m) => m[1]);
+  const listed = [...dry.stdout.matchAll(/^  new +(\S+)$/gm)].map((m) => m[1]);
   const real = runBin(args, cwd);
   assert.equal(real.code, 0, real.stderr);
   assert.deepEqual(listed, listTree(join(cwd, 'demo')));
@@ -90,8 +91,11 @@ test('--dry-run --json prints one JSON document: options, outcome and every file
   assert.equal(runBin(args, cwd).code, 0);
   const tree = listTree(join(cwd, 'j'));
   assert.deepEqual(doc.files.map((f: { path: string }) => f.path), tree);
+  assert.deepEqual(doc.generator, readJson(join(cwd, 'j', 'crash-demo.json')).generator);
+  assert.deepEqual(doc.start, readJson(join(cwd, 'j', 'crash-demo.json')).start);
+  assert.deepEqual(doc.start, ['tini', '--', 'node', 'app/server.mjs']);
   for (const f of doc.files) {
-    assert.equal(f.action, 'create');
+    assert.equal(f.state, 'new');
     assert.equal(f.bytes, readFileSync(join(cwd, 'j', f.path)).length, f.path);
   }
   assert.deepEqual(doc.outcome, readJson(join(cwd, 'j', 'crash-demo.json')).outcome);
@@ -124,7 +128,7 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['workers in exponent form', ['--workers=1e1'], /--workers "1e1" is not a whole number in decimal digits/],
   ['seconds in exponent form', ['--trigger', 'timer', '--after', '3e1'], /--after "3e1" is not a number in decimal digits/],
   ['seconds in hexadecimal', ['--trigger', 'timer', '--after', '0x1e'], /--after "0x1e" is not a number in decimal digits/],
-  ['a negative number without =', ['--trigger', 'random', '--probability', '-0.1'], /--probability needs a value \(a value starting with '-' goes after '=': --probability=-1\)\./],
+  ['a negative number without =', ['--trigger', 'random', '--probability', '-0.1'], /^create-crash-demo: --probability needs a value, e.g. --probability 0\.06 \(the word after it, "-0\.1", starts with '-': no value here is negative\)\.$/m],
   ['a probability without --trigger random', ['--probability', '0.5'], /--probability 0\.5 only applies to --trigger random \(the trigger is http\)/],
   ['zero seconds for the timer', ['--trigger', 'timer', '--after', '0'], /--after "0" is out of range: give a number greater than 0/],
   ['zero workers', ['--workers', '0'], /--workers "0" is out of range: give a whole number from 1 to 16\./],
@@ -136,6 +140,9 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a namespace that belongs to the cluster', ['--namespace', 'kube-system'], /--namespace "kube-system" belongs to the cluster itself.*--namespace crash-demo\./],
   ['the default namespace', ['--namespace', 'default'], /--namespace "default" belongs to the cluster itself/],
   ['a probability the app could not read back', ['--trigger', 'random', '--probability', '0.0000001'], /--probability "0\.0000001" has too many decimal places: use at most 6/],
+  ['a value for --yes', ['--yes=no'], /^create-crash-demo: --yes is a switch and takes no value: write --yes alone\.$/m],
+  ['--port with no value', ['--port'], /^create-crash-demo: --port needs a value, e.g\. --port 8080\.$/m],
+  ['seconds the app could not read back', ['--trigger', 'timer', '--after', '0.0000000001'], /^create-crash-demo: --after "0\.0000000001" has too many decimal places: use at most 6 \(e\.g\. 0\.000001\)\.$/m],
   ['two target directories', ['extra-dir'], /One target directory, please: got "demo" "extra-dir"/],
   ['a StatefulSet name longer than 52', ['--workload', 'statefulset', '--name', 'a'.repeat(53)], /at most 52/],
 ];
@@ -152,14 +159,28 @@ for (const [what, args, message] of BAD) {
   });
 }
 
-test('a directory name that is not a valid app name is refused with the --name to use instead', () => {
+test('a directory name is made a valid app name by one rule, asked or not: "My Démo" -> my-demo, "über" -> uber', () => {
   const cwd = tempDir();
-  const r = runBin(['My Demo'], cwd);
+  for (const [dir, name] of [['My Démo', 'my-demo'], ['über', 'uber'], ['my démo 🚀', 'my-demo']] as const) {
+    const r = runBin([dir], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readJson(join(cwd, dir, 'crash-demo.json')).options.name, name);
+    assert.match(r.stdout, new RegExp(`^Scaffolded ${dir}/ \\(app name ${name}, from the directory name\\)`, 'm'));
+  }
+  const none = runBin(['🚀'], cwd);
+  assert.equal(none.code, 1);
+  assert.equal(none.stderr, 'create-crash-demo: The directory name "🚀" leaves no valid Kubernetes name for the app: pass --name <a-lowercase-name>.\n');
+  assert.ok(!existsSync(join(cwd, '🚀')));
+});
+
+test('under --json an error is a JSON document on stdout as well as one line on stderr', () => {
+  const cwd = tempDir();
+  const r = runBin(['demo', '--runtime', 'ruby', '--json'], cwd);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /The directory name "My Demo" is not a valid Kubernetes name.*pass --name my-demo\./);
+  const message = '--runtime "ruby" is not a valid choice: use one of python, node.';
+  assert.equal(r.stderr, `create-crash-demo: ${message}\n`);
+  assert.deepEqual(JSON.parse(r.stdout), { error: { message, exitCode: 1 } });
   assert.deepEqual(listTree(cwd), []);
-  assert.equal(runBin(['My Demo', '--name', 'my-demo'], cwd).code, 0);
-  assert.ok(existsSync(join(cwd, 'My Demo', 'crash-demo.json')));
 });
 
 test('a target that is a file is refused', () => {
@@ -183,16 +204,95 @@ test('a non-empty directory is refused without a terminal, and nothing in it cha
   assert.equal(readFileSync(join(cwd, 'demo', 'Dockerfile'), 'utf8'), 'FROM mine');
 });
 
-test('--overwrite replaces the demo\'s files and leaves the user\'s other files alone', () => {
+test('--overwrite never replaces a file it did not write: refused, naming it; --replace-edited replaces it; other files stay', () => {
   const cwd = tempDir();
   mkdirSync(join(cwd, 'demo'));
   writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
   writeFileSync(join(cwd, 'demo', 'Dockerfile'), 'FROM mine');
-  const r = runBin(['demo', '--overwrite'], cwd);
+  for (const args of [['--overwrite'], ['--overwrite', '--dry-run']]) {
+    const r = runBin(['demo', ...args], cwd);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /^create-crash-demo: demo: 1 file\(s\) there are edited by you or were not generated \(Dockerfile\): nothing was written\. Move them away, or add --replace-edited to replace them too\.\n$/);
+    assert.deepEqual(listTree(join(cwd, 'demo')), ['Dockerfile', 'notes.txt']);
+  }
+  const r = runBin(['demo', '--overwrite', '--replace-edited'], cwd);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(cwd, 'demo', 'notes.txt'), 'utf8'), 'mine');
   assert.notEqual(readFileSync(join(cwd, 'demo', 'Dockerfile'), 'utf8'), 'FROM mine');
   assert.ok(existsSync(join(cwd, 'demo', 'crash-demo.json')));
+});
+
+/** --dry-run's listing: path -> label. */
+const labels = (stdout: string) => Object.fromEntries([...stdout.matchAll(/^  (new|identical|changed|edited by you|not generated) +(\S+)$/gm)].map((m) => [m[2], m[1]]));
+
+test('a re-run tells the files apart: identical, changed, new, edited by you, stale; a hand edit is kept unless --replace-edited', () => {
+  const cwd = tempDir();
+  assert.equal(runBin(['demo', '--runtime', 'python', '--workload', 'deployment'], cwd).code, 0);
+  const dir = join(cwd, 'demo');
+  const saved = readJson(join(dir, 'crash-demo.json'));
+  assert.equal(Object.keys(saved.files).length, listTree(dir).length - 1, 'crash-demo.json hashes every other file');
+  assert.match(saved.files['Dockerfile'], /^sha256:[0-9a-f]{64}$/);
+
+  // Unchanged re-run: every file identical, nothing rewritten.
+  const same = runBin(['demo', '--overwrite', '--dry-run'], cwd);
+  assert.equal(same.code, 0, same.stderr);
+  const all = labels(same.stdout);
+  assert.deepEqual(Object.keys(all), listTree(dir));
+  assert.deepEqual(new Set(Object.values(all)), new Set(['identical']));
+
+  // A hand edit: refused by name, left as it is, in a dry run and for real.
+  const crash = join(dir, 'scripts', 'crash.mjs');
+  writeFileSync(crash, readFileSync(crash, 'utf8') + '// my rehearsal note\n');
+  const edited = readFileSync(crash, 'utf8');
+  for (const extra of [['--dry-run'], []]) {
+    const r = runBin(['demo', '--overwrite', '--workload', 'statefulset', ...extra], cwd);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /1 file\(s\) there are edited by you or were not generated \(scripts\/crash\.mjs\)/);
+    assert.equal(readFileSync(crash, 'utf8'), edited);
+  }
+  // With --replace-edited the dry run labels each file, and the one the earlier generation wrote
+  // that this demo has no use for (the Deployment, now a StatefulSet) is listed as stale.
+  const dry = runBin(['demo', '--overwrite', '--replace-edited', '--workload', 'statefulset', '--dry-run'], cwd);
+  assert.equal(dry.code, 0, dry.stderr);
+  const l = labels(dry.stdout);
+  assert.equal(l['scripts/crash.mjs'], 'edited by you');
+  assert.equal(l['k8s/statefulset.yaml'], 'new');
+  assert.equal(l['k8s/kustomization.yaml'], 'changed');
+  assert.equal(l['app/server.py'] ?? l['app/app.py'] ?? l['Dockerfile'], 'identical');
+  assert.match(dry.stdout, /^  stale  k8s\/deployment\.yaml  \(an earlier generation wrote it; this demo has no use for it: left in place\)$/m);
+  const real = runBin(['demo', '--overwrite', '--replace-edited', '--workload', 'statefulset'], cwd);
+  assert.equal(real.code, 0, real.stderr);
+  assert.notEqual(readFileSync(crash, 'utf8'), edited);
+  assert.ok(existsSync(join(dir, 'k8s', 'deployment.yaml')), 'a stale file is listed, never removed');
+});
+
+test('--dry-run fails where the real run would: a non-empty directory without --overwrite, and a directory it cannot write', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'demo'));
+  writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
+  const dry = runBin(['demo', '--dry-run'], cwd);
+  const real = runBin(['demo'], cwd);
+  assert.equal(dry.code, 1);
+  assert.equal(dry.stderr, real.stderr);
+  assert.match(dry.stderr, /demo is not empty: nothing was written/);
+  assert.equal(dry.stdout, '');
+
+  // Not writable for the user who runs it (the tests run as root, for whom every mode bit is
+  // writable; nobody is who a read-only directory stops).
+  const open = tempDir();
+  chmodSync(open, 0o755);
+  mkdirSync(join(open, 'ro'), { mode: 0o555 });
+  chmodSync(join(open, 'ro'), 0o555);
+  const asNobody = (args: string[]) =>
+    spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], {
+      cwd: open, encoding: 'utf8', input: '', env: { ...process.env, NO_COLOR: '1', HOME: open },
+    });
+  for (const args of [['ro/demo', '--dry-run'], ['ro/demo'], ['ro', '--dry-run'], ['ro', '--name', 'ro']]) {
+    const r = asNobody(args);
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to ro(\/demo)?: permission denied\. Choose another target directory\.\n$/);
+  }
+  assert.deepEqual(listTree(join(open, 'ro')), []);
 });
 
 test('an existing empty directory is used as is', () => {

@@ -52,10 +52,17 @@ test('--yes into a directory with the user\'s files: one line, exit 1, nothing w
   assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), '# my project\n');
 });
 
-test('--yes --overwrite replaces the demo\'s files there without a question per file, and leaves the others', () => {
+test('--yes --overwrite never replaces the user\'s own package.json and README.md; with --replace-edited it does, and leaves the others', () => {
   const { cwd, dir } = usersProject();
   writeFileSync(join(dir, 'notes.txt'), 'keep me\n');
-  const r = host(cwd, ['mine', '--yes', '--overwrite']);
+  const refused = host(cwd, ['mine', '--yes', '--overwrite']);
+  assert.equal(refused.code, 1);
+  assert.equal(
+    refused.stderr,
+    `create-crash-demo: ${dir}: 2 file(s) there are edited by you or were not generated (README.md, package.json): nothing was written. Move them away, or add --replace-edited to replace them too.\n`,
+  );
+  assert.deepEqual(listTree(dir), ['README.md', 'notes.txt', 'package.json']);
+  const r = host(cwd, ['mine', '--yes', '--overwrite', '--replace-edited']);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout + r.stderr, /Overwrite|conflict/i);
   assert.ok(existsSync(join(dir, 'crash-demo.json')));

@@ -1,25 +1,65 @@
-// The bin at a real terminal: it asks, with defaults, and a non-empty directory is a choice.
+// The bin at a real terminal: the directory, the few questions that decide the outcome, the outcome,
+// then "Write it / Change the rest / Cancel"; a non-empty directory is a choice, asked right away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './support/bin.js';
 import { KEY, Terminal } from './support/pty.js';
 import { listTree, tempDir } from './support/tree.js';
 
-test('at a terminal it asks every open question with its default, then writes the demo', async () => {
+const savedOptions = (dir: string) => JSON.parse(readFileSync(join(dir, 'crash-demo.json'), 'utf8')).options;
+
+/** The prompts clack drew, in order: each question's line starts with ◆ while it is asked. */
+const asked = (screen: string) => [...new Set([...screen.matchAll(/◆ {2}([^\r\n]+?)\s*(?:\r|\n)/g)].map((m) => m[1]!.trim()))];
+
+test('with every default: 5 questions and 5 keystrokes, and the outcome is shown before anything is written', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN], cwd);
+  let keys = 0;
+  const enter = () => (keys++, t.type(KEY.enter));
+  try {
+    await t.waitFor('Target directory');
+    enter();
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      enter();
+    }
+    await t.waitFor('What will happen');
+    await t.waitFor('Write it?');
+    assert.equal(existsSync(join(cwd, 'crash-demo')), false, 'nothing is written before "Write it"');
+    enter();
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  const questions = asked(t.output);
+  assert.equal(questions.length, 5, questions.join(' | '));
+  assert.equal(keys, 5);
+  // The outcome (the kill-parent default under tini: exit 137, CrashLoopBackOff) came before the choice.
+  const screen = t.output;
+  assert.ok(screen.indexOf('exits 137') < screen.indexOf('Write it?'), 'the prediction is on screen before the choice');
+  assert.match(screen, /the other 8 settings keep their defaults/);
+  assert.deepEqual(savedOptions(join(cwd, 'crash-demo')), {
+    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', trigger: 'http', probability: 0.06,
+    after: 30, workers: 2, workload: 'deployment', namespace: 'crash-demo', port: 8080, cluster: 'auto', fastBackoff: false,
+  });
+});
+
+test('"Change the rest" asks every other open question with its default; a flag is never asked', async () => {
   const cwd = tempDir();
   const t = new Terminal([process.execPath, BIN, '--crash', 'oom'], cwd);
   try {
     await t.waitFor('Target directory');
     t.type('talk-demo' + KEY.enter);
-    await t.waitFor('Name of the app');
-    t.type(KEY.enter); // default: talk-demo
     await t.waitFor('Runtime');
     t.type(KEY.down + KEY.enter); // python -> node
-    // --crash was given as a flag: never asked.
     await t.waitFor('Who is PID 1');
     t.type(KEY.enter);
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.enter); // Change the rest
+    await t.waitFor('Name of the app');
+    t.type(KEY.enter); // default: talk-demo
     await t.waitFor('What fires the crash');
     t.type(KEY.down + KEY.down + KEY.enter); // timer
     await t.waitFor('Seconds after a worker boots');
@@ -33,19 +73,29 @@ test('at a terminal it asks every open question with its default, then writes th
     t.kill();
   }
   assert.doesNotMatch(t.output, /Crash mode/, 'a value given as a flag is never asked');
-  const saved = JSON.parse(readFileSync(join(cwd, 'talk-demo', 'crash-demo.json'), 'utf8'));
+  const saved = savedOptions(join(cwd, 'talk-demo'));
   assert.deepEqual(
-    { name: saved.options.name, runtime: saved.options.runtime, crash: saved.options.crash, trigger: saved.options.trigger, after: saved.options.after, pid1: saved.options.pid1 },
+    { name: saved.name, runtime: saved.runtime, crash: saved.crash, trigger: saved.trigger, after: saved.after, pid1: saved.pid1 },
     { name: 'talk-demo', runtime: 'node', crash: 'oom', trigger: 'timer', after: 7, pid1: 'tini' },
   );
   assert.match(t.output, /What will happen/);
 });
 
-test('at a terminal a bad answer is refused on the spot and asked again', async () => {
+/** Every option but `open` as a flag, so only that one is asked (after "Change the rest"). */
+function allBut(open: string): string[] {
+  const flags: Record<string, string> = {
+    '--name': 'demo', '--trigger': 'http', '--workers': '2', '--workload': 'deployment', '--namespace': 'ns', '--port': '8080', '--cluster': 'kind',
+  };
+  delete flags[open];
+  return ['--runtime', 'python', '--crash', 'exit-worker', '--pid1', 'exec', '--fast-backoff', ...Object.entries(flags).flat()];
+}
+
+test('a bad answer is refused on the spot, by the same rules as its flag, and asked again', async () => {
   const cwd = tempDir();
-  const t = new Terminal([process.execPath, BIN, 'demo', '--runtime', 'python', '--crash', 'exit-worker', '--pid1', 'exec', '--trigger', 'http',
-    '--workload', 'deployment', '--namespace', 'ns', '--cluster', 'kind', '--fast-backoff', '--name', 'demo', '--workers', '2'], cwd);
+  const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('--port')], cwd);
   try {
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.enter);
     await t.waitFor('Container port');
     t.type('80' + KEY.enter);
     await t.waitFor('--port "80" is out of range');
@@ -54,18 +104,49 @@ test('at a terminal a bad answer is refused on the spot and asked again', async 
   } finally {
     t.kill();
   }
-  assert.equal(JSON.parse(readFileSync(join(cwd, 'demo', 'crash-demo.json'), 'utf8')).options.port, 9000);
+  assert.equal(savedOptions(join(cwd, 'demo')).port, 9000);
 });
 
-test('at a terminal a non-empty directory offers Cancel (the default) or Overwrite; Cancel writes nothing', async () => {
+test('the namespace prompt refuses kube-system on the spot, not after the last question', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('--namespace')], cwd);
+  try {
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.enter);
+    await t.waitFor('Kubernetes namespace');
+    t.type('kube-system' + KEY.enter);
+    await t.waitFor('belongs to the cluster itself');
+    t.type('\x7f'.repeat('kube-system'.length) + 'talk' + KEY.enter);
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.equal(savedOptions(join(cwd, 'demo')).namespace, 'talk');
+});
+
+test('a flag the bin refuses is refused before the first question', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, '--namespace', 'kube-system', '--port', '80'], cwd);
+  try {
+    assert.equal(await t.exited, 1, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.match(t.output, /create-crash-demo: --port "80" is out of range/);
+  assert.doesNotMatch(t.output, /Target directory/);
+});
+
+test('a non-empty directory is a choice right after the directory question; Cancel (the default) writes nothing', async () => {
   const cwd = tempDir();
   mkdirSync(join(cwd, 'demo'));
   writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
-  const t = new Terminal([process.execPath, BIN, 'demo', '--runtime', 'python', '--crash', 'exit-worker', '--pid1', 'exec', '--trigger', 'http',
-    '--workload', 'deployment', '--namespace', 'ns', '--cluster', 'kind', '--fast-backoff', '--name', 'demo', '--workers', '2', '--port', '8080'], cwd);
+  const t = new Terminal([process.execPath, BIN], cwd);
   try {
-    await t.waitFor('is not empty');
+    await t.waitFor('Target directory');
+    t.type('demo' + KEY.enter);
+    await t.waitFor('demo is not empty');
     await t.waitFor('Overwrite');
+    assert.doesNotMatch(t.output, /Runtime/, 'asked before any other question');
     t.type(KEY.enter);
     assert.equal(await t.exited, 1, t.output);
   } finally {
@@ -74,22 +155,57 @@ test('at a terminal a non-empty directory offers Cancel (the default) or Overwri
   assert.deepEqual(listTree(join(cwd, 'demo')), ['notes.txt']);
 });
 
-test('at a terminal, choosing Overwrite replaces the demo files and keeps the user\'s', async () => {
+test('choosing Overwrite replaces the demo\'s files, keeps the user\'s, and lists an edited file before replacing it', async () => {
   const cwd = tempDir();
-  mkdirSync(join(cwd, 'demo'));
-  writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
-  const t = new Terminal([process.execPath, BIN, 'demo', '--runtime', 'node', '--crash', 'exit-worker', '--pid1', 'exec', '--trigger', 'http',
-    '--workload', 'deployment', '--namespace', 'ns', '--cluster', 'kind', '--name', 'demo', '--workers', '2', '--port', '8080'], cwd);
+  const dir = join(cwd, 'demo');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'notes.txt'), 'mine');
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM mine');
+  const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('')], cwd);
   try {
-    await t.waitFor('Write a kind config');
-    t.type(KEY.enter);
     await t.waitFor('Overwrite');
     t.type(KEY.down + KEY.enter);
+    await t.waitFor('not written by create-crash-demo');
+    await t.waitFor('Dockerfile');
+    await t.waitFor('Replace these 1 file(s) too?');
+    t.type(KEY.down + KEY.enter); // Replace them
     assert.equal(await t.exited, 0, t.output);
   } finally {
     t.kill();
   }
-  const tree = listTree(join(cwd, 'demo'));
+  const tree = listTree(dir);
   assert.ok(tree.includes('notes.txt') && tree.includes('crash-demo.json'));
-  assert.equal(readFileSync(join(cwd, 'demo', 'notes.txt'), 'utf8'), 'mine');
+  assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine');
+  assert.notEqual(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM mine');
+});
+
+test('Ctrl-C at a prompt: exit 130, nothing written', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo'], cwd);
+  try {
+    await t.waitFor('Runtime');
+    t.type(KEY.enter);
+    await t.waitFor('Crash mode');
+    t.type(KEY.ctrlC);
+    assert.equal(await t.exited, 130, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.match(t.output, /Cancelled: nothing was written\./);
+  assert.deepEqual(listTree(cwd), []);
+});
+
+test('~/x at the directory prompt is the home directory\'s x, not ./~/x', async () => {
+  const cwd = tempDir();
+  const home = tempDir();
+  const t = new Terminal([process.execPath, BIN, ...allBut('')], cwd, { HOME: home });
+  try {
+    await t.waitFor('Target directory');
+    t.type('~/talk' + KEY.enter);
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.deepEqual(listTree(cwd), []);
+  assert.equal(savedOptions(join(home, 'talk')).name, 'demo');
 });

@@ -6,11 +6,13 @@ import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
 import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
-import { inspectTarget, notEmpty, renderDemo, scriptNames } from '../../src/render.js';
+import { renderDemo, scriptNames } from '../../src/render.js';
+import { checkWrite, inspectTarget } from '../../src/target.js';
 import { planFiles } from '../../src/files.js';
 import { predictOutcome } from '../../src/outcome.js';
 import { loadSaved } from '../../src/saved.js';
 import { nextSteps, outcomeLines } from '../../src/report.js';
+import { CONTROL_FLAGS } from '../../src/cli/args.js';
 
 /** Yeoman reserves `namespace` for its own use; under yo the Kubernetes namespace is --kube-namespace. */
 export function yoFlag(key: OptionKey): string {
@@ -69,7 +71,8 @@ export default class CrashDemoGenerator extends Generator {
       });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'use defaults for everything not given as a flag; ask nothing' });
-    this.option('overwrite', { type: Boolean, description: "replace the demo's files in a non-empty target directory" });
+    this.option('overwrite', { type: Boolean, description: CONTROL_FLAGS.overwrite.describe });
+    this.option('replace-edited', { type: Boolean, description: CONTROL_FLAGS['replace-edited'].describe });
     const options = this.options as Record<string, unknown>;
     for (const key of OPTION_KEYS) {
       const value = options[yoFlag(key)] ?? (key === 'namespace' ? undefined : options[key]);
@@ -116,10 +119,11 @@ export default class CrashDemoGenerator extends Generator {
         const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
         this.demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
       }
-      // As the bin: a directory with other files in it is written only with --overwrite, and then
-      // without a question per file (yeoman's conflicter would ask, or fail without a terminal).
+      // As the bin: a directory with other files in it is written only with --overwrite, files the
+      // user edited only with --replace-edited too, and then without a question per file (yeoman's
+      // conflicter would ask, or fail without a terminal).
       const target = inspectTarget(this.destinationRoot(), renderDemo(this.demo));
-      if (target.exists && !target.empty && !options['overwrite']) throw notEmpty(this.destinationRoot(), target);
+      checkWrite(this.destinationRoot(), target, { overwrite: Boolean(options['overwrite']), replaceEdited: Boolean(options['replace-edited']) });
     });
   }
 

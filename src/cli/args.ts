@@ -6,7 +6,8 @@ import { UsageError, type RawOptions } from '../validate.js';
 
 export const CONTROL_FLAGS = {
   yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },
-  overwrite: { short: undefined, describe: "replace the demo's files in a non-empty target directory" },
+  overwrite: { short: undefined, describe: "replace the demo's files in a non-empty target directory (not files you edited)" },
+  'replace-edited': { short: undefined, describe: 'with --overwrite: also replace files you edited since generation, or that it did not write' },
   'dry-run': { short: undefined, describe: 'print the files it would write and what will happen; write nothing' },
   json: { short: undefined, describe: 'with --dry-run (or after writing): print one JSON document' },
   help: { short: 'h', describe: 'show this help' },
@@ -18,6 +19,7 @@ export interface Request {
   raw: RawOptions;
   yes: boolean;
   overwrite: boolean;
+  replaceEdited: boolean;
   dryRun: boolean;
   json: boolean;
   help: boolean;
@@ -67,15 +69,20 @@ export function parseRequest(argv: string[]): Request {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     const e = error as Error & { code?: string };
-    const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+    // parseArgs names a flag as '--port', '--port <value>' or '-y, --yes': take the long name.
+    const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+    const flag = /--[a-z-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,=]/)[0] ?? '';
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(flag);
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const key = byFlag.get(flag.replace(/^--?/, '').split(/[ =]/)[0]!);
+      const key = byFlag.get(flag.replace(/^--?/, ''));
       const spec = key ? OPTIONS[key] : undefined;
-      const valid = spec?.kind === 'choice' ? `: one of ${Object.keys(spec.choices).join(', ')}` : '';
-      if (spec?.kind === 'boolean') throw new UsageError(`${flag} is a switch and takes no value: write ${flag} alone.`);
-      const negative = spec && spec.kind !== 'choice' ? ` (a value starting with '-' goes after '=': ${flag}=-1)` : '';
-      throw new UsageError(`${flag} needs a value${valid}${negative}.`);
+      if (!spec) throw new UsageError(`${flag} is a switch and takes no value: write ${flag} alone.`);
+      if (spec.kind === 'boolean') throw new UsageError(`${flag} is a switch and takes no value: write ${flag} alone.`);
+      const valid = spec.kind === 'choice' ? `: one of ${Object.keys(spec.choices).join(', ')}` : `, e.g. ${flag} ${spec.default ?? 'my-demo'}`;
+      // No option takes a value starting with '-', so the next word was a flag, not this one's value.
+      const after = argv[argv.indexOf(flag) + 1];
+      const next = /ambiguous/.test(e.message) && after !== undefined ? ` (the word after it, ${JSON.stringify(after)}, starts with '-': no value here is negative)` : '';
+      throw new UsageError(`${flag} needs a value${valid}${next}.`);
     }
     throw new UsageError(e.message);
   }
@@ -94,6 +101,7 @@ export function parseRequest(argv: string[]): Request {
     raw,
     yes: values['yes'] === true,
     overwrite: values['overwrite'] === true,
+    replaceEdited: values['replace-edited'] === true,
     dryRun: values['dry-run'] === true,
     json: values['json'] === true,
     help: values['help'] === true,

@@ -11,13 +11,15 @@ function placeholder(spec: OptionSpec): string {
     case 'label':
       return 'name';
     default:
-      return spec.kind === 'integer' ? `${spec.min}..${spec.max}` : spec.minExclusive ? `>${spec.min}` : `${spec.min}..${spec.max}`;
+      return spec.minExclusive ? (spec.unit ?? 'number') : `${spec.min}..${spec.max}`;
   }
 }
 
 function defaultText(spec: OptionSpec): string {
   if (spec.default === null) return '';
-  return spec.kind === 'boolean' ? (spec.default ? ' (default: on)' : ' (default: off)') : ` (default: ${spec.default})`;
+  if (spec.kind === 'boolean') return spec.default ? ' (default: on)' : ' (default: off)';
+  const range = (spec.kind === 'number' || spec.kind === 'integer') && spec.minExclusive ? `, more than ${spec.min} and at most ${spec.max}` : '';
+  return ` (default: ${spec.default})${range}`;
 }
 
 export function helpText(version: string): string {

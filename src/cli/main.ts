@@ -1,10 +1,11 @@
 // The bin: argv -> options (flags, then prompts when a person is at a terminal) -> write -> report.
 import { relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
-import { resolveOptions } from '../validate.js';
-import { UsageError } from '../validate.js';
-import { inspectTarget, notEmpty, ownVersion, renderDemo, scriptNames, writeDemo } from '../render.js';
+import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
+import { ownVersion, renderDemo, scriptNames, writeDemo, type SavedDemo } from '../render.js';
+import { SAVED_FILE, STATE_LABEL, checkWrite, inspectTarget, type FileState } from '../target.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -12,6 +13,12 @@ import { nextSteps, outcomeLines } from '../report.js';
 const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env['NO_COLOR'];
 const paint = (code: number, s: string, stream: NodeJS.WriteStream = process.stdout) => (colorOn(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = (s: string) => paint(1, s);
+
+/** Holds something other than maybe a .git folder. */
+function notEmptyDir(dir: string): boolean {
+  const abs = resolve(dir);
+  return existsSync(abs) && statSync(abs).isDirectory() && readdirSync(abs).some((e) => e !== '.git');
+}
 
 export async function main(argv: string[]): Promise<number> {
   const req = parseRequest(argv);
@@ -24,61 +31,79 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
+  // Every flag is checked before the first question, so a bad one never costs an answer.
+  checkGiven(req.raw);
   const interactive = !req.yes && !req.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const prompts = interactive ? await import('./prompt.js') : undefined;
   prompts?.intro(`create-crash-demo ${version}`);
 
   const dir = req.dir ?? (prompts ? await prompts.askDir('crash-demo') : 'crash-demo');
+  let overwrite = req.overwrite;
+  let replaceEdited = req.replaceEdited;
+  // A directory that is not empty: what to do is asked right after the directory, not after the rest.
+  if (prompts && !overwrite && notEmptyDir(dir)) {
+    overwrite = await prompts.confirmOverwrite(dir);
+    if (!overwrite) throw new UsageError(`${dir} is not empty: nothing was written.`);
+  }
   const saved = loadSaved(resolve(dir));
-  const raw = prompts ? await prompts.askOptions(req.raw, { dir, ...(saved ? { defaults: saved } : {}) }) : req.raw;
-  const options = resolveOptions(raw, { dir, ...(saved ? { defaults: saved } : {}) });
+  const ctx = { dir, ...(saved ? { defaults: saved } : {}) };
+  const preview = (raw: RawOptions) => {
+    const o = resolveOptions(raw, ctx);
+    return outcomeLines(o, predictOutcome(o));
+  };
+  const raw = prompts ? await prompts.askOptions(req.raw, ctx, preview) : req.raw;
+  const options = resolveOptions(raw, ctx);
   const files = renderDemo(options);
   const outcome = predictOutcome(options);
   const target = inspectTarget(dir, files);
+  if (prompts && overwrite && target.kept.length && !replaceEdited) replaceEdited = await prompts.confirmReplaceEdited(target.kept);
+  // The same refusals for --dry-run as for the real run: a dry run that passes is one that would.
+  checkWrite(dir, target, { overwrite, replaceEdited });
+  if (!req.dryRun) writeDemo(dir, files, { overwrite, replaceEdited });
 
-  let overwrite = req.overwrite;
-  if (target.exists && !target.empty && !overwrite && !req.dryRun) {
-    if (prompts) overwrite = await prompts.confirmOverwrite(dir, target.conflicts.length);
-    if (!overwrite) throw notEmpty(dir, target);
-  }
-  const conflicts = new Set(target.conflicts);
-  const listing = [...files].map(([path, contents]) => ({
-    path,
-    bytes: Buffer.byteLength(contents),
-    action: conflicts.has(path) ? 'overwrite' : 'create',
-  }));
-
-  if (!req.dryRun) writeDemo(dir, files, { overwrite });
-
+  const { generator, start } = JSON.parse(String(files.get(SAVED_FILE))) as SavedDemo;
   if (req.json) {
-    const doc = { dir: target.dir, dryRun: req.dryRun, options, outcome, files: listing };
+    const listing = target.files;
+    const doc = { dir: target.dir, dryRun: req.dryRun, generator, options, start, outcome, files: listing, stale: target.stale };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     return 0;
   }
   const out: string[] = [];
   const rel = relative(process.cwd(), target.dir) || '.';
+  const width = Math.max(...target.files.map((f) => STATE_LABEL[f.state].length));
+  const counts = (Object.keys(STATE_LABEL) as FileState[]).flatMap((state) => {
+    const n = target.files.filter((f) => f.state === state).length;
+    return n ? [`${n} ${STATE_LABEL[state]}`] : [];
+  });
+  const named = options.name === dirName(dir) ? '' : ` (app name ${options.name}, from the directory name)`;
   if (req.dryRun) {
-    out.push(bold(`Dry run: would write ${listing.length} files to ${rel}/ (nothing written)`));
-    for (const f of listing) out.push(`  ${f.action === 'overwrite' ? 'overwrite' : 'create   '} ${f.path}`);
+    out.push(bold(`Dry run: would write ${target.files.length} files to ${rel}/ (nothing written): ${counts.join(', ')}`));
+    for (const f of target.files) out.push(`  ${STATE_LABEL[f.state].padEnd(width)}  ${f.path}`);
   } else {
-    out.push(bold(`Scaffolded ${rel}/: ${options.runtime}, --crash ${options.crash}, --pid1 ${options.pid1}, --trigger ${options.trigger}`));
+    out.push(bold(`Scaffolded ${rel}/${named}: ${options.runtime}, --crash ${options.crash}, --pid1 ${options.pid1}, --trigger ${options.trigger}`));
+    if (target.exists && !target.empty) out.push(`  files: ${counts.join(', ')} (identical files were left as they were)`);
   }
+  for (const path of target.stale) out.push(`  stale  ${path}  (an earlier generation wrote it; this demo has no use for it: left in place)`);
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
   if (!req.dryRun) out.push('', ...nextSteps(rel, options, scriptNames(files.keys())).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
 
+/** Under --json an error is a JSON document on stdout too, so a caller parsing stdout sees it. */
+function reportError(argv: string[], message: string, exitCode: number): void {
+  process.stderr.write(paint(31, `create-crash-demo: ${message}`, process.stderr) + '\n');
+  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { message, exitCode } }, null, 2) + '\n');
+  process.exitCode = exitCode;
+}
+
 export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    const e = error as Error;
-    if (e instanceof UsageError || e.constructor.name === 'Cancelled') {
-      process.stderr.write(paint(31, `create-crash-demo: ${e.message}`, process.stderr) + '\n');
-      process.exitCode = 1;
-      return;
-    }
+    const e = error as Error & { exitCode?: number };
+    if (e instanceof UsageError) return reportError(argv, e.message, 1);
+    if (e.constructor.name === 'Cancelled') return reportError(argv, e.message, e.exitCode ?? 130);
     process.stderr.write(`create-crash-demo: unexpected error (a bug: please report it)\n${e.stack ?? e}\n`);
     process.exitCode = 70;
   }

@@ -8,12 +8,12 @@ export class Terminal {
   readonly exited: Promise<number | null>;
   private child: ChildProcess;
 
-  constructor(argv: string[], cwd: string) {
+  constructor(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
     const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     // A pty made by `script` without a terminal on stdin is 0 columns wide: give it a real size.
     this.child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${command}`, '/dev/null'], {
       cwd,
-      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40', NO_COLOR: '1' },
+      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40', NO_COLOR: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.screen += d.toString()));
@@ -49,4 +49,4 @@ export class Terminal {
   }
 }
 
-export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A' };
+export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };

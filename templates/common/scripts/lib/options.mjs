@@ -32,11 +32,14 @@ export function showValue(value) {
 }
 
 /**
- * The closest valid label to a string, or '' when none is near.
+ * The closest valid label to a string, or '' when none is near. Accented letters lose their accents
+ * first (NFKD, then the combining marks dropped): "über" -> "uber", "my démo 🚀" -> "my-demo".
  * @param {string} text
  */
 export function toLabel(text, startsWithLetter = true, maxLength = 63) {
   let s = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-');
@@ -72,7 +75,8 @@ export function parseOptionValue(rule, flag, value) {
       }
       // The app reads these back from environment variables as plain decimals: no exponent form.
       if (/e/i.test(String(n))) {
-        throw new OptionError(`${flag} ${showValue(value)} has too many decimal places: use at most 6 (e.g. 0.000001), or 0.`);
+        const zero = rule.min < 0 || (rule.min === 0 && !rule.minExclusive) ? ', or 0' : '';
+        throw new OptionError(`${flag} ${showValue(value)} has too many decimal places: use at most 6 (e.g. 0.000001)${zero}.`);
       }
       const low = rule.minExclusive ? n <= rule.min : n < rule.min;
       if (low || n > rule.max) throw new OptionError(`${flag} ${showValue(value)} is out of range: give ${what} ${range}${unit}.`);
