@@ -1,6 +1,6 @@
 // The one options table. Prompts, CLI flags, --help, validation and the saved answers in
 // crash-demo.json are all derived from it: add an option here and every face gets it.
-import { flagOf as sharedFlagOf } from '../templates/common/scripts/lib/options.mjs';
+import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf } from '../templates/common/scripts/lib/options.mjs';
 
 export interface ChoiceSpec {
   readonly kind: 'choice';
@@ -39,6 +39,9 @@ interface Common {
 
 export type OptionSpec = Common & (ChoiceSpec | NumberSpec | BooleanSpec | LabelSpec);
 
+/** The article this demo grew from, named wherever the options refer to it. */
+export const ARTICLE = '"Why My Flask App Refused to Crash"';
+
 // Loose shape used while answers are still being collected.
 type OptionsShape = Record<string, string | number | boolean>;
 
@@ -66,7 +69,7 @@ export const OPTIONS = {
     kind: 'choice',
     choices: {
       'exit-worker': 'the worker exits; the supervisor respawns it (the container never crashes)',
-      'kill-parent': 'the worker sends SIGKILL to its parent, the supervisor (the original article)',
+      'kill-parent': `the worker sends SIGKILL to its parent, the supervisor (as in ${ARTICLE})`,
       'halt-supervisor': 'the worker makes the supervisor halt with exit code 4',
       oom: 'the worker allocates memory until the memory limit kills it',
     },
@@ -79,7 +82,7 @@ export const OPTIONS = {
     kind: 'choice',
     choices: {
       exec: 'the supervisor itself is PID 1 (exec-form CMD)',
-      shell: 'a /bin/sh script that runs the supervisor without exec (the article\'s gunicorn-run.sh)',
+      shell: `a /bin/sh script that runs the supervisor without exec (the gunicorn-run.sh of ${ARTICLE})`,
       tini: 'tini is PID 1, the supervisor its child',
     },
     default: 'tini',
@@ -104,7 +107,7 @@ export const OPTIONS = {
     min: 0,
     max: 1,
     default: 0.06,
-    describe: 'chance that a request fires the crash, for --trigger random (the article crashed ~6%)',
+    describe: `chance that a request fires the crash, for --trigger random (${ARTICLE} crashed ~6%)`,
     prompt: 'Probability that a request fires the crash (0..1)',
     askWhen: (a) => a['trigger'] === 'random',
   },
@@ -131,7 +134,7 @@ export const OPTIONS = {
     kind: 'choice',
     choices: {
       deployment: 'a Deployment (pod names get a random suffix)',
-      statefulset: 'a StatefulSet (pod <name>-0, as in the article)',
+      statefulset: `a StatefulSet (pod <name>-0, as in ${ARTICLE})`,
     },
     default: 'deployment',
     describe: 'Kubernetes workload kind',
@@ -170,8 +173,9 @@ export const OPTIONS = {
   fastBackoff: {
     kind: 'boolean',
     default: false,
-    describe: 'also write a kind cluster config that shortens the kubelet\'s crash-loop back-off',
+    describe: 'also write a kind cluster config that shortens the kubelet\'s crash-loop back-off (kind only)',
     prompt: 'Write a kind config with the shorter crash-loop back-off?',
+    askWhen: (a) => (FAST_BACKOFF_CLUSTERS as readonly string[]).includes(String(a['cluster'] ?? 'auto')),
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -33,9 +33,8 @@ export function questionsFor(given: RawOptions, ctx: { dir?: string; defaults?: 
     const check = (input: string, answers: Partial<Options> = {}): string | undefined => {
       try {
         const value = parseValue(key, input);
-        const pick = <K extends 'name' | 'workload' | 'namespace'>(k: K) =>
-          (k === key ? value : (answers[k] ?? given[k] ?? fallbackOf(k))) as Options[K];
-        checkTogether({ name: pick('name'), workload: pick('workload'), namespace: pick('namespace') });
+        const pick = <K extends OptionKey>(k: K) => (k === key ? value : (answers[k] ?? given[k] ?? fallbackOf(k))) as Options[K];
+        checkTogether({ name: pick('name'), workload: pick('workload'), namespace: pick('namespace'), cluster: pick('cluster'), fastBackoff: pick('fastBackoff') });
         return undefined;
       } catch (error) {
         return (error as Error).message;

@@ -5,12 +5,13 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { packageRoot, planFiles, type TemplateFile } from './files.js';
 import { startCommand } from './layout.js';
-import { OPTIONS, type Options, type Runtime } from './options.js';
+import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { SAVED_FILE, cannotWrite, checkWrite, hashOf, inspectTarget, type TargetState, type WritePermission } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
+import { createdContext } from '../templates/common/scripts/lib/context.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -73,6 +74,10 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     baseImage: BASE_IMAGES[o.runtime],
     version: ownVersion(),
     json: (value: unknown) => JSON.stringify(value),
+    /** The article the demo grew from, by name. */
+    article: ARTICLE,
+    /** The kube context of the cluster `npm run cluster` creates for this demo. */
+    clusterContext: createdContext(o.cluster, o.name),
     /** The real cluster this project's tests ran the demos on. */
     verified: VERIFIED_CLUSTER,
     /** Every runtime x PID 1 x crash mode, this demo's row marked (Markdown). */

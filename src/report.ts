@@ -38,12 +38,15 @@ export function nextSteps(relDir: string, o: Options, scripts: string[]): string
   if (relDir !== '.' && relDir !== '') lines.push(`  cd ${/\s/.test(relDir) ? JSON.stringify(relDir) : relDir}`);
   lines.push('  npm install');
   const has = (s: string) => scripts.includes(s);
+  if (has('cluster') && o.cluster !== 'docker-desktop' && o.cluster !== 'containerd') {
+    const tool = o.cluster === 'auto' ? 'kind' : o.cluster;
+    lines.push(`  npm run cluster     # no local cluster yet? a ${tool} cluster named ${o.name}${o.fastBackoff ? ', with the shorter back-off' : ''}`);
+  }
   if (has('demo')) lines.push('  npm run demo        # build, load into your local cluster, deploy, crash, watch');
   else {
     for (const s of ['build', 'load', 'deploy', 'crash', 'watch'].filter(has)) lines.push(`  npm run ${s}`);
   }
   if (has('rehearse')) lines.push("  npm run rehearse    # no cluster? the real image on Docker, restarted on the kubelet's schedule");
-  if (o.fastBackoff) lines.push(`  kind create cluster --config kind-config.yaml   # the shorter crash-loop back-off`);
   lines.push('  (README.md in the demo walks through every step)');
   return lines;
 }

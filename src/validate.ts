@@ -60,8 +60,8 @@ export function checkGiven(raw: RawOptions): void {
   for (const key of OPTION_KEYS) if (raw[key] !== undefined) parseValue(key, raw[key]);
 }
 
-/** The rules between options (a reserved namespace, a StatefulSet name's length), as a UsageError. */
-export function checkTogether(o: Pick<Options, 'namespace' | 'workload' | 'name'>): void {
+/** The rules between options (a reserved namespace, a StatefulSet name's length, --fast-backoff's cluster), as a UsageError. */
+export function checkTogether(o: Pick<Options, 'namespace' | 'workload' | 'name' | 'cluster' | 'fastBackoff'>): void {
   asUsageError(() => checkCombination(o));
 }
 

@@ -3,6 +3,8 @@ import { VERIFIED_CLUSTER } from '../src/verified.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictOutcome, renderDemo, resolveOptions, startCommand } from '../src/index.js';
+import { runBin } from './support/bin.js';
+import { tempDir } from './support/tree.js';
 
 const readme = (raw: Record<string, unknown>) => String(renderDemo(resolveOptions({ name: 'talk', ...raw })).get('README.md'));
 
@@ -47,9 +49,32 @@ test('the README says exactly where the steps were run (the test cluster, as src
 });
 
 test('the README names the fast back-off config and the versions that honour it only with --fast-backoff', () => {
-  assert.match(readme({ fastBackoff: true }), /kind create cluster --config kind-config\.yaml/);
+  assert.match(readme({ fastBackoff: true }), /kind create cluster --name talk --config kind-config\.yaml/);
   assert.match(readme({ fastBackoff: true }), /Kubernetes 1\.33 or newer/);
   assert.doesNotMatch(readme({}), /kind-config\.yaml/);
+});
+
+test('the tutorial: npm install once, npm run cluster before the image, watch in a second terminal before the crash', () => {
+  const text = readme({});
+  const at = (s: string) => {
+    const i = text.indexOf(s);
+    assert.ok(i >= 0, `${s} is in the README`);
+    return i;
+  };
+  assert.equal(text.match(/^\s*npm install\b/gm)?.length, 1, 'npm install is one step, once');
+  assert.ok(at('npm run cluster') < at('   npm run build'));
+  assert.ok(at('npm run watch        # terminal 2') < at('npm run crash -- --times 2   # terminal 1'));
+  assert.match(text, /`npm run cluster` creates a kind cluster\s+named `talk`/);
+  // No cluster npm run cluster can create: not offered.
+  assert.doesNotMatch(readme({ cluster: 'containerd' }), /npm run cluster\n/);
+});
+
+test('the article is named, not just "the article": in the StatefulSet a speaker shows, and in --help', () => {
+  const files = renderDemo(resolveOptions({ name: 'talk', workload: 'statefulset' }));
+  assert.match(String(files.get('k8s/statefulset.yaml')), /^# A StatefulSet, as in the article "Why My Flask App Refused to Crash": the pod/m);
+  const help = runBin(['--help'], tempDir()).stdout;
+  assert.doesNotMatch(help, /the (original )?article(?! ")/);
+  assert.match(help, /\(as in "Why My Flask App Refused to Crash"\)/);
 });
 
 test('a StatefulSet demo names its pod <name>-0, as in the article', () => {

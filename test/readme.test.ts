@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { README, renderReadme } from '../tools/readme.js';
+import { renderDemo, resolveOptions } from '../src/index.js';
 
 test('README.md shows the current flags and outcome table (npx tsx tools/readme.ts rewrites them)', () => {
   const text = readFileSync(README, 'utf8');
@@ -15,4 +16,16 @@ test('README.md gives the two commands for a fresh machine, and .ci/run runs the
   assert.match(text, /^npm test$/m);
   const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
   assert.match(ci, /^npm test$/m);
+});
+
+test("README.md's tree of the generated project names every script and every helper a demo has", () => {
+  const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const tree = text.slice(text.indexOf('## The generated project'), text.indexOf('## As a library'));
+  const files = [...renderDemo(resolveOptions({ name: 'demo' })).keys()];
+  const scripts = files.flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
+  const helpers = files.flatMap((f) => /^scripts\/lib\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
+  const listed = (line: RegExp) => (tree.match(line)?.[1] ?? '').split(/,\s*/).map((s) => s.trim());
+  assert.deepEqual(listed(/scripts\/ +zx, one per npm script: ([^\n]+)/), scripts);
+  assert.deepEqual(listed(/their helpers: ([^(]+) \(\.mjs\)/).join(',').replace(/\s+/g, ''), helpers.join(','));
+  assert.ok(files.includes('scripts/lib/options.json') && tree.includes('options.json'));
 });

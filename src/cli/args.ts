@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../options.js';
 import { UsageError, type RawOptions } from '../validate.js';
+import { didYouMean } from '../../templates/common/scripts/lib/options.mjs';
 
 export const CONTROL_FLAGS = {
   yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },
@@ -26,31 +27,13 @@ export interface Request {
   version: boolean;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
 export function allFlags(): string[] {
   return [...OPTION_KEYS.map(flagOf), ...Object.keys(CONTROL_FLAGS).map((f) => `--${f}`)];
 }
 
 function unknownFlag(flag: string): UsageError {
   const name = flag.split('=')[0]!;
-  const near = allFlags()
-    .map((f) => [f, distance(name, f)] as const)
-    .sort((a, b) => a[1] - b[1])[0];
-  const hint = near && near[1] <= 3 ? ` Did you mean ${near[0]}?` : '';
-  return new UsageError(`Unknown flag ${name}.${hint} Run create-crash-demo --help for every flag.`);
+  return new UsageError(`Unknown flag ${name}.${didYouMean(name, allFlags())} Run create-crash-demo --help for every flag.`);
 }
 
 export function parseRequest(argv: string[]): Request {

@@ -63,10 +63,13 @@ async function scaffoldAndBuild(runtime: Options['runtime'], name: string, flags
   const image = `${name}:${saved.generator.version}`;
   images.add(image);
   const base = (await ensureBaseImage(runtime)).tag;
-  await run(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--base-image', base, '--network', 'host'], {
+  const built = await run(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--base-image', base, '--network', 'host'], {
     env: { ...process.env, NO_COLOR: '1', DOCKER_BUILDKIT: '0' },
     timeoutMs: 15 * 60_000,
   });
+  // The success line, and the image it names is there (the engine says so, not the script).
+  assert.match(built.stdout, new RegExp(`^built ${image} with docker: next, npm run load \\(a cluster\\) or npm run rehearse \\(no cluster\\)$`, 'm'));
+  assert.equal((await docker(['image', 'inspect', '--format', '{{.Id}}', image])).code, 0);
   return { dir, saved, port, image };
 }
 
@@ -152,6 +155,27 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 async function containersOf(image: string): Promise<string[]> {
   return (await docker(['ps', '--all', '--quiet', '--filter', `ancestor=${image}`])).stdout.split('\n').filter(Boolean);
 }
+
+test('npm run build with a base image that cannot be pulled: the engine\'s error and the --base-image hint in one line, exit 1', { timeout: 5 * 60_000 }, async () => {
+  const dir = join(scratch, 'unpullable');
+  await run(process.execPath, [BIN, dir, '--yes', '--name', 'unpullable'], { env: { ...process.env, NO_COLOR: '1' }, timeoutMs: 60_000 });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  images.add('unpullable:0.1.0');
+  // A registry on a closed loopback port: the pull fails at once, and nothing leaves this machine.
+  const r = await run(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--base-image', '127.0.0.1:1/none:1', '--network', 'host'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    timeoutMs: 4 * 60_000,
+    allowFail: true,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  // Besides the step ('→ building ...') and the command ('$ docker build ...'): one line, the error.
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('→ ') && !l.startsWith('$ '));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^✖ docker build .* failed \(exit 1\): /);
+  assert.match(lines[0]!, /connection refused/);
+  assert.match(lines[0]!, /The base image \(127\.0\.0\.1:1\/none:1\) could not be pulled: pass one your engine already has or can pull, e\.g\. npm run build -- --base-image IMAGE$/);
+  assert.doesNotMatch(r.stdout, /^built /m);
+});
 
 describe('npm run rehearse on the real engine', { concurrency: true }, () => {
   for (const runtime of RUNTIMES) {

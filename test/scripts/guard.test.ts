@@ -99,7 +99,7 @@ describe('which context, exactly', { concurrency: true }, () => {
     const r = await runScript(project, 'deploy', [], { bin, kubeconfig: kubeconfig('', ['kind-demo']) });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1);
-    assert.match(r.stderr, /^✖ no current kube context: start a local cluster \(e\.g\. `kind create cluster`\) or pass --context NAME/);
+    assert.match(r.stderr, /^✖ no current kube context: start a local cluster \(`npm run cluster` creates one\) or pass --context NAME/);
     onlyReadTheKubeconfig(bin.calls());
   });
 

@@ -64,8 +64,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
-import { judgeContext } from './context.mjs';
-import { OptionError, checkSavedOptions } from './options.mjs';
+import { createdContext, judgeContext } from './context.mjs';
+import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
@@ -136,9 +136,11 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    // node's messages already quote the flag; point to --help for the list.
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return fail(`${message}. See: node scripts/${spec.script}.mjs --help`);
+    // node's messages already quote the flag; point to --help for the list, and to the nearest flag.
+    const message = (err instanceof Error ? err.message.split('\n')[0] : undefined) ?? String(err);
+    const unknown = /** @type {{ code?: string }} */ (err).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^'=]+)/.exec(message)?.[1] : undefined;
+    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(table).map((f) => `--${f}`));
+    return fail(`${message}.${hint} See: node scripts/${spec.script}.mjs --help`);
   }
   if (values['help']) {
     process.stdout.write(helpText(spec.script, spec.summary, table));
@@ -440,6 +442,9 @@ export function imageRef(demo = readDemo()) {
 // ---------------------------------------------------------------------------------------------
 // the kube context guard
 
+/** Set when a dry run has no cluster: the context its commands show is the one npm run cluster would create. */
+let offlineContext = '';
+
 /** @param {string} context */
 export function kubeArgs(context) {
   return ['--context', context];
@@ -452,10 +457,22 @@ export function kubeArgs(context) {
 export async function kubeContext(values) {
   // The saved demo first: its namespace and name go into kubectl's argv, so not even the kubeconfig
   // is read for a crash-demo.json the bin would refuse.
-  readDemo();
-  // Reading the kubeconfig runs nothing against a cluster, so it happens under --dry-run too.
-  if (!(await hasTool('kubectl'))) fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
+  const demo = readDemo();
+  // Reading the kubeconfig runs nothing against a cluster, so it happens under --dry-run too. A dry
+  // run without a cluster still shows every command, with a placeholder context, and says so.
   const named = typeof values['context'] === 'string' ? values['context'] : undefined;
+  const offline = (/** @type {string} */ why) => {
+    offlineContext = createdContext(demo.options.cluster, demo.options.name);
+    note(
+      `dry run without a cluster (${why}): the commands below show --context ${offlineContext}, ` +
+        'the context `npm run cluster` creates; a real run needs that cluster (or another local one)',
+    );
+    return offlineContext;
+  };
+  if (!(await hasTool('kubectl'))) {
+    if (dryRunOn && !named) return offline('kubectl is not installed');
+    fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
+  }
   const kubectl = $({ quiet: true, verbose: false, nothrow: true });
   let context;
   if (named) {
@@ -468,8 +485,9 @@ export async function kubeContext(values) {
     const current = await kubectl`kubectl config current-context`;
     context = current.stdout.trim();
     if (current.exitCode !== 0 || context === '') {
+      if (dryRunOn) return offline('no current kube context');
       fail(
-        'no current kube context: start a local cluster (e.g. `kind create cluster`) ' +
+        'no current kube context: start a local cluster (`npm run cluster` creates one) ' +
           'or pass --context NAME',
       );
     }
@@ -516,6 +534,27 @@ export async function kubeContext(values) {
  * @param {Refusals} refusals
  */
 export async function requireOwnership(context, demo, refusals) {
+  if (context === offlineContext && !(await hasTool('kubectl'))) {
+    note('kubectl is not installed: this dry run does not check what k8s/ renders (a real run does)');
+  } else await requireRendered(demo);
+  const out = await run`kubectl ${kubeArgs(context)} get namespace ${demo.namespace} --ignore-not-found -o json`;
+  if (!out) return; // --dry-run
+  let found;
+  try {
+    found = namespaceOwner(out.stdout);
+  } catch (err) {
+    return fail(`kubectl get namespace ${demo.namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
+  }
+  const label = `${OWNER_LABEL}=${demo.name}`;
+  if (!found.exists || found.owner === demo.name) return;
+  fail(found.owner === null ? refusals.foreign(label) : refusals.otherDemo(found.owner, label));
+}
+
+/**
+ * What `kubectl kustomize k8s` renders stays inside the demo's namespace (reads local files only).
+ * @param {{ name: string, namespace: string }} demo
+ */
+async function requireRendered(demo) {
   const rendered = await $({ cwd: projectRoot, quiet: true, verbose: false, nothrow: true })`kubectl kustomize k8s`;
   if (rendered.exitCode !== 0) {
     fail(`kubectl kustomize k8s failed (exit ${rendered.exitCode}): ${rendered.stderr.trim().split('\n').pop() ?? ''}`);
@@ -535,17 +574,6 @@ export async function requireOwnership(context, demo, refusals) {
         'Undo the change in k8s/, or regenerate the demo: npx create-crash-demo . --overwrite',
     );
   }
-  const out = await run`kubectl ${kubeArgs(context)} get namespace ${demo.namespace} --ignore-not-found -o json`;
-  if (!out) return; // --dry-run
-  let found;
-  try {
-    found = namespaceOwner(out.stdout);
-  } catch (err) {
-    return fail(`kubectl get namespace ${demo.namespace} printed something that is not JSON: ${err instanceof Error ? err.message : err}`);
-  }
-  const label = `${OWNER_LABEL}=${demo.name}`;
-  if (!found.exists || found.owner === demo.name) return;
-  fail(found.owner === null ? refusals.foreign(label) : refusals.otherDemo(found.owner, label));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -118,6 +118,28 @@ export function judgeContext(config, context) {
 }
 
 /**
+ * The kube context `npm run cluster` creates for a demo (`auto` means kind there): what a dry run
+ * without a cluster shows in its commands.
+ * @param {string} cluster the demo's --cluster
+ * @param {string} name the demo's name, which is also the cluster's
+ */
+export function createdContext(cluster, name) {
+  switch (cluster) {
+    case 'auto':
+    case 'kind':
+      return `kind-${name}`;
+    case 'k3d':
+      return `k3d-${name}`;
+    case 'minikube':
+      return name; // minikube names the context after its profile
+    case 'docker-desktop':
+      return 'docker-desktop';
+    default:
+      return 'YOUR-LOCAL-CONTEXT';
+  }
+}
+
+/**
  * `auto` -> the kind the context name means; an explicit kind is kept as given.
  * @param {string} cluster the --cluster value (auto | kind | minikube | k3d | docker-desktop | containerd)
  * @param {string} context

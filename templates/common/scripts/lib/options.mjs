@@ -101,11 +101,20 @@ export function parseOptionValue(rule, flag, value) {
   }
 }
 
+/** The clusters a --fast-backoff kind config applies to: kind itself, and auto (which may be kind). */
+export const FAST_BACKOFF_CLUSTERS = /** @type {const} */ (['auto', 'kind']);
+
 /**
  * The rules between options, for a complete set of valid values; throws an OptionError.
- * @param {{ namespace: string, workload: string, name: string }} o
+ * @param {{ namespace: string, workload: string, name: string, cluster: string, fastBackoff: boolean }} o
  */
 export function checkCombination(o) {
+  if (o.fastBackoff && !(/** @type {readonly string[]} */ (FAST_BACKOFF_CLUSTERS)).includes(o.cluster)) {
+    throw new OptionError(
+      `--fast-backoff writes a kind cluster config (kind-config.yaml), which only kind reads; with --cluster ${o.cluster} ` +
+        `it would change nothing: drop --fast-backoff, or use --cluster kind.`,
+    );
+  }
   if (/** @type {readonly string[]} */ (RESERVED_NAMESPACES).includes(o.namespace)) {
     throw new OptionError(
       `--namespace ${JSON.stringify(o.namespace)} belongs to the cluster itself: the demo labels its namespace for the ` +
@@ -119,6 +128,37 @@ export function checkCombination(o) {
         `(its pods' controller-revision-hash label adds 11): use a shorter --name or --workload deployment.`,
     );
   }
+}
+
+/** Levenshtein distance. @param {string} a @param {string} b @returns {number} */
+function distance(a, b) {
+  /** @type {number[]} */
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    /** @type {number[]} */
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next.push(Math.min(Number(row[j]) + 1, Number(next[j - 1]) + 1, Number(row[j - 1]) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    row = next;
+  }
+  return Number(row[b.length]);
+}
+
+/**
+ * " Did you mean --network?" for a mistyped flag, or '' when no flag is near: the bin's flags and
+ * the scripts' use it alike.
+ * @param {string} flag e.g. --netwrok
+ * @param {string[]} flags every valid flag, e.g. ['--network', ...]
+ */
+export function didYouMean(flag, flags) {
+  let best = '';
+  let bestDistance = 4; // farther than 3 edits is no suggestion
+  for (const f of flags) {
+    const d = distance(flag, f);
+    if (d < bestDistance) [best, bestDistance] = [f, d];
+  }
+  return best ? ` Did you mean ${best}?` : '';
 }
 
 /** `fastBackoff` -> `--fast-backoff` @param {string} key */
@@ -157,7 +197,7 @@ export function checkSavedOptions(table, saved) {
     }
   }
   try {
-    checkCombination(/** @type {{ namespace: string, workload: string, name: string }} */ (/** @type {unknown} */ (out)));
+    checkCombination(/** @type {{ namespace: string, workload: string, name: string, cluster: string, fastBackoff: boolean }} */ (/** @type {unknown} */ (out)));
   } catch (err) {
     if (!(err instanceof OptionError)) throw err;
     throw new OptionError(`crash-demo.json does not hold together: ${err.message}`);
