@@ -1,5 +1,5 @@
 // The outcome model: a pure function of the options that says, before anything runs, what the
-// container and Kubernetes will do when the crash fires. Every branch follows shared/FACTS.md and
+// container and Kubernetes will do when the crash fires. Every branch follows docs/FACTS.md and
 // is proven against real runs (PID-namespace and container tests).
 import type { Options, Pid1, Runtime } from './options.js';
 import { HALT_CODE, pid1Comm } from './layout.js';

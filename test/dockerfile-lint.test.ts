@@ -1,5 +1,5 @@
 // Every generated Dockerfile passes dockerfile-utils' validator and the hadolint-style rules of
-// shared/FACTS.md §5, and says exactly what crash-demo.json says (start command, crash settings).
+// docs/FACTS.md §5, and says exactly what crash-demo.json says (start command, crash settings).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DockerfileParser, ModifiableInstruction, type Instruction } from 'dockerfile-ast';

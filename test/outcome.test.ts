@@ -1,4 +1,4 @@
-// The outcome model, checked case by case against shared/FACTS.md. The expectations below are
+// The outcome model, checked case by case against docs/FACTS.md. The expectations below are
 // written out from FACTS, not computed by the code under test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { README, renderReadme } from '../tools/readme.js';
 import { renderDemo, resolveOptions } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { ROOT } from './support/bin.js';
 
 test('README.md shows the current flags and outcome table (npx tsx tools/readme.ts rewrites them)', () => {
   const text = readFileSync(README, 'utf8');
@@ -28,4 +30,14 @@ test("README.md's tree of the generated project names every script and every hel
   assert.deepEqual(listed(/scripts\/ +zx, one per npm script: ([^\n]+)/), scripts);
   assert.deepEqual(listed(/their helpers: ([^(]+) \(\.mjs\)/).join(',').replace(/\s+/g, ''), helpers.join(','));
   assert.ok(files.includes('scripts/lib/options.json') && tree.includes('options.json'));
+});
+
+test('docs/FACTS.md is in the repository, and every "FACTS.md §N" the code and tests cite is one of its sections', () => {
+  const facts = readFileSync(new URL('../docs/FACTS.md', import.meta.url), 'utf8');
+  const sections = new Set([...facts.matchAll(/^## (\d+)\. /gm)].map((m) => m[1]));
+  assert.ok(sections.size >= 7, 'the facts page has its sections');
+  const cited = execFileSync('grep', ['-rhoE', 'FACTS\\.md §[0-9]+', 'src', 'test', 'templates', 'README.md'], { cwd: ROOT, encoding: 'utf8' });
+  const refs = [...new Set(cited.split('\n').filter(Boolean).map((r) => r.replace('FACTS.md §', '')))];
+  assert.ok(refs.length > 0);
+  for (const n of refs) assert.ok(sections.has(n), `§${n} is a section of docs/FACTS.md`);
 });

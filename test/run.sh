@@ -28,5 +28,26 @@ t0=$SECONDS
 bash test/cluster/up.sh >/dev/null || exit 1
 echo "test cluster up in $((SECONDS - t0))s"
 
+# What a run may not leave behind: temp directories of the tests, containers, images other than the
+# named, reused caches (create-crash-demo-base/*, removed by npm run test:clean), and mounts.
+leftovers() {
+  ls -d "${TMPDIR:-/tmp}"/crash-demo-* 2>/dev/null | sed 's/^/temp directory /'
+  docker ps --all --format 'container {{.ID}} {{.Image}} {{.Names}}' 2>/dev/null
+  docker images --format 'image {{.Repository}}:{{.Tag}}' 2>/dev/null | grep -v '^image create-crash-demo-base/'
+  findmnt -rn -o TARGET 2>/dev/null | grep -E 'crash-demo' | sed 's/^/mount /'
+}
+before=$(leftovers | sort)
+
 if [ $# -gt 0 ]; then files=("$@"); else files=(test/*.test.ts test/*/*.test.ts); fi
 node --import tsx --test --test-reporter=spec "${files[@]}"
+status=$?
+
+left=$(comm -13 <(printf '%s\n' "$before") <(leftovers | sort) | sed '/^$/d')
+if [ -n "$left" ]; then
+  echo "test/run.sh: the tests left these behind (a test that creates something must remove it):"
+  printf '%s\n' "$left" | sed 's/^/  /'
+  status=1
+else
+  echo "test/run.sh: nothing left behind (temp directories, containers, images, mounts)"
+fi
+exit "$status"

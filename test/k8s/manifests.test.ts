@@ -1,6 +1,6 @@
 // The generated Kubernetes manifests, for every option combination that changes them: valid against
 // the official API schema (unknown fields included), Pod Security "restricted", and the kube-score /
-// kube-linter rules of shared/FACTS.md §5.
+// kube-linter rules of docs/FACTS.md §5.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IContainer, IPodTemplateSpec, IService } from 'kubernetes-models/v1';

@@ -1,6 +1,6 @@
 // rehearse without an engine and without waiting: the restart loop driven by a stand-in engine and a
 // virtual clock, and rehearse.mjs's --dry-run and usage errors as a user meets them. The schedule
-// expected here is written out from shared/FACTS.md §4, not asked from the modules under test.
+// expected here is written out from docs/FACTS.md §4, not asked from the modules under test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';

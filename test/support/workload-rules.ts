@@ -1,4 +1,4 @@
-// The kube-score / kube-linter rules shared/FACTS.md §5 asks the generated manifests to meet,
+// The kube-score / kube-linter rules docs/FACTS.md §5 asks the generated manifests to meet,
 // each phrased as the problem a reviewer would report. [] means the manifests pass.
 import type { IContainer, IPodTemplateSpec, IProbe, IService } from 'kubernetes-models/v1';
 

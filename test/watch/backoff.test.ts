@@ -1,4 +1,4 @@
-// The kubelet's crash-loop schedule (shared/FACTS.md §4), as watch and rehearse compute it.
+// The kubelet's crash-loop schedule (docs/FACTS.md §4), as watch and rehearse compute it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

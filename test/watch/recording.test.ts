@@ -1,4 +1,4 @@
-// A crash loop built strictly from shared/FACTS.md §4, replayed through the view, the --json
+// A crash loop built strictly from docs/FACTS.md §4, replayed through the view, the --json
 // output, the timeline SVG, and the real watch.mjs (spawned with --replay).
 //
 // The recording: a container that exits 137 (Error) 5 s after every start, seven times. The kubelet

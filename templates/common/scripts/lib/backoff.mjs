@@ -1,7 +1,7 @@
 // @ts-check
 // The kubelet's crash-loop restart schedule, as pure functions of time given in seconds.
 //
-// Ported from (see shared/FACTS.md §4):
+// Ported from (see create-crash-demo's docs/FACTS.md §4):
 // - kubernetes/kubernetes pkg/kubelet/kubelet.go: initialCrashLoopBackOff = 10s,
 //   MaxCrashLoopBackOff = 300s, reducedInitialCrashLoopBackOff = 1s, reducedMaxCrashLoopBackOff = 60s,
 //   and newCrashLoopBackOff() (feature gates ReduceDefaultCrashLoopBackOffDecay and
