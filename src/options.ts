@@ -173,7 +173,7 @@ export const OPTIONS = {
   fastBackoff: {
     kind: 'boolean',
     default: false,
-    describe: 'also write a kind cluster config that shortens the kubelet\'s crash-loop back-off (kind only)',
+    describe: 'also write a kind cluster config that shortens the kubelet\'s crash-loop back-off (kind, or the kubelet settings for a node of your own)',
     prompt: 'Write a kind config with the shorter crash-loop back-off?',
     askWhen: (a) => (FAST_BACKOFF_CLUSTERS as readonly string[]).includes(String(a['cluster'] ?? 'auto')),
   },

@@ -143,7 +143,7 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a value for --yes', ['--yes=no'], /^create-crash-demo: --yes is a switch and takes no value: write --yes alone\.$/m],
   ['--port with no value', ['--port'], /^create-crash-demo: --port needs a value, e.g\. --port 8080\.$/m],
   ['seconds the app could not read back', ['--trigger', 'timer', '--after', '0.0000000001'], /^create-crash-demo: --after "0\.0000000001" has too many decimal places: use at most 6 \(e\.g\. 0\.000001\)\.$/m],
-  ['--fast-backoff for a cluster that is not kind', ['--fast-backoff', '--cluster', 'minikube'], /^create-crash-demo: --fast-backoff writes a kind cluster config \(kind-config\.yaml\), which only kind reads; with --cluster minikube it would change nothing: drop --fast-backoff, or use --cluster kind\.$/m],
+  ['--fast-backoff for a cluster that is not kind', ['--fast-backoff', '--cluster', 'minikube'], /^create-crash-demo: --fast-backoff writes a kind cluster config \(kind-config\.yaml\), which kind reads \(and whose kubelet settings a node of your own takes, --cluster containerd\); with --cluster minikube it would change nothing: drop --fast-backoff, or use --cluster kind\.$/m],
   ['two target directories', ['extra-dir'], /One target directory, please: got "demo" "extra-dir"/],
   ['a StatefulSet name longer than 52', ['--workload', 'statefulset', '--name', 'a'.repeat(53)], /at most 52/],
 ];

@@ -14,8 +14,8 @@ const bundle = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)
 const CASES: RawOptions[] = [
   ...optionMatrix(),
   ...choicesOf('cluster').map((cluster) => ({ cluster })),
-  // --fast-backoff applies to kind only (auto may be kind)
-  ...['auto', 'kind'].map((cluster) => ({ cluster, runtime: 'node', fastBackoff: true })),
+  // --fast-backoff applies to kind (auto may be kind) and a node of your own
+  ...['auto', 'kind', 'containerd'].map((cluster) => ({ cluster, runtime: 'node', fastBackoff: true })),
 ];
 
 test(`the built bundle renders the same files, byte for byte, as EJS at run time, in all ${CASES.length} option cases`, () => {

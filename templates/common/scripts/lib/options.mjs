@@ -101,8 +101,11 @@ export function parseOptionValue(rule, flag, value) {
   }
 }
 
-/** The clusters a --fast-backoff kind config applies to: kind itself, and auto (which may be kind). */
-export const FAST_BACKOFF_CLUSTERS = /** @type {const} */ (['auto', 'kind']);
+/**
+ * The clusters a --fast-backoff kind config applies to: kind itself, auto (which may be kind), and a
+ * node of your own (containerd), whose KubeletConfiguration takes the same settings.
+ */
+export const FAST_BACKOFF_CLUSTERS = /** @type {const} */ (['auto', 'kind', 'containerd']);
 
 /**
  * The rules between options, for a complete set of valid values; throws an OptionError.
@@ -111,8 +114,8 @@ export const FAST_BACKOFF_CLUSTERS = /** @type {const} */ (['auto', 'kind']);
 export function checkCombination(o) {
   if (o.fastBackoff && !(/** @type {readonly string[]} */ (FAST_BACKOFF_CLUSTERS)).includes(o.cluster)) {
     throw new OptionError(
-      `--fast-backoff writes a kind cluster config (kind-config.yaml), which only kind reads; with --cluster ${o.cluster} ` +
-        `it would change nothing: drop --fast-backoff, or use --cluster kind.`,
+      `--fast-backoff writes a kind cluster config (kind-config.yaml), which kind reads (and whose kubelet settings a node ` +
+        `of your own takes, --cluster containerd); with --cluster ${o.cluster} it would change nothing: drop --fast-backoff, or use --cluster kind.`,
     );
   }
   if (/** @type {readonly string[]} */ (RESERVED_NAMESPACES).includes(o.namespace)) {
