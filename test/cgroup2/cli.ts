@@ -2,7 +2,7 @@
 // one-line reason for a failure on stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isDemo, runInGuest, type RunRequest } from './vm.js';
+import { GuestError, isDemo, runInGuest, type RunRequest } from './vm.js';
 
 const USAGE =
   'usage: node test/cgroup2/run.mjs --demo DIR [--demo DIR ...] [--oom-group 1|0|0,1] [--base IMAGE]\n' +
@@ -59,9 +59,13 @@ export async function main(argv: string[]): Promise<number> {
       log: (s) => process.stderr.write(`cgroup2: ${s}\n`),
     });
     for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
-    return 0;
+    const failed = results.filter((r) => r.error);
+    if (failed.length) process.stderr.write(`cgroup2: ${failed.length} of ${results.length} runs went wrong: ${failed.map((r) => r.error).join('; ')}\n`);
+    return failed.length ? 1 : 0;
   } catch (e) {
-    process.stderr.write(`cgroup2: ${(e as Error).message}\n`);
+    // The reason is the last line, alone: callers (the test) report that line.
+    if (e instanceof GuestError) for (const l of e.console.split('\n')) process.stderr.write(`cgroup2: console: ${l}\n`);
+    process.stderr.write(`cgroup2: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

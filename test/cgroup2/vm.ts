@@ -48,6 +48,8 @@ export interface RunResult {
   runningAfterSeconds: number | null;
   readyAtEnd?: boolean;
   readySeconds: number;
+  crashToEndSeconds: number;
+  /** Set when the guest could not do this run (the app never answered, ...); the fields above are then partial. */
   error?: string;
 }
 
@@ -176,6 +178,16 @@ export interface RunRequest {
   oomGroup: 0 | 1;
 }
 
+/** A run that went wrong: the message is one line; the guest console's last lines come with it. */
+export class GuestError extends Error {
+  constructor(
+    message: string,
+    readonly console: string,
+  ) {
+    super(message);
+  }
+}
+
 interface GuestLine {
   [k: string]: unknown;
 }
@@ -203,17 +215,26 @@ export async function runInGuest(
 ): Promise<RunResult[]> {
   const log = o.log ?? (() => {});
   if (requests.length === 0) return [];
+  let t = Date.now();
   const assets = await guestAssets();
+  log(`kernel and guest root ready in ${Math.round((Date.now() - t) / 1000)}s (${assets.kernelPackage})`);
   const work = await mkdtemp(join(tmpdir(), 'crash-demo-cgroup2-'));
   try {
     const disk = join(work, 'disk');
     await mkdir(join(disk, 'bundles'), { recursive: true });
     const demos = new Map<string, PreparedDemo>();
     const t0 = Date.now();
-    for (const dir of new Set(requests.map((r) => r.demo))) {
-      const key = `demo${demos.size + 1}`;
-      demos.set(dir, await prepareDemo(dir, key, join(disk, 'rootfs', key), o.base));
-    }
+    // Two builds at a time: the tini images wait on the Debian mirror (apt-get install tini).
+    const dirs = [...new Set(requests.map((r) => r.demo))];
+    let next = 0;
+    const builder = async () => {
+      for (let i = next++; i < dirs.length; i = next++) {
+        const dir = dirs[i] ?? '';
+        const key = `demo${i + 1}`;
+        demos.set(dir, await prepareDemo(dir, key, join(disk, 'rootfs', key), o.base));
+      }
+    };
+    await Promise.all([builder(), builder()]);
     log(`images built and exported in ${Math.round((Date.now() - t0) / 1000)}s`);
     const plan: string[] = [];
     const ids: string[] = [];
@@ -242,11 +263,13 @@ export async function runInGuest(
     await writeFile(join(disk, 'parallel'), `${PARALLEL}\n`);
     await copyFile(join(HERE, 'guest.sh'), join(disk, 'guest.sh'));
 
+    t = Date.now();
     const image = join(work, 'run.ext4');
     const du = await run('du', ['-sm', disk]);
     const mib = Math.ceil(Number(du.stdout.split('\t')[0]) * 1.2) + 256;
     await run('mkfs.ext4', ['-q', '-F', '-L', 'cg2-run', '-d', disk, image, `${mib}M`], { timeoutMs: 10 * 60_000 });
     await rm(disk, { recursive: true, force: true });
+    log(`run disk (${mib} MiB) made in ${Math.round((Date.now() - t) / 1000)}s`);
 
     const console = join(work, 'console.log');
     const results = join(work, 'results.log');
@@ -270,8 +293,8 @@ export async function runInGuest(
     const consoleText = await readFile(console, 'utf8').catch(() => '');
     const lines = serialLines(await readFile(results, 'utf8').catch(() => ''));
     const boot = lines.find((l) => l['boot'] === true);
-    const why = (s: string) =>
-      new Error(`${s} (qemu exit ${q.code}${q.stderr.trim() ? `: ${q.stderr.trim()}` : ''}); last console lines:\n${lastLines(consoleText, 15)}`);
+    const qemuSaid = q.stderr.trim().replace(/\s*\n\s*/g, ' ');
+    const why = (s: string) => new GuestError(`${s} (qemu exit ${q.code}${qemuSaid ? `: ${qemuSaid}` : ''})`, lastLines(consoleText, 15));
     if (!boot) throw why('the cgroup v2 guest did not boot to its run script');
     const fatal = lines.find((l) => typeof l['fatal'] === 'string');
     if (fatal) throw why(`the guest could not set up cgroup v2: ${String(fatal['fatal'])}`);
@@ -282,9 +305,10 @@ export async function runInGuest(
       const id = ids[i] ?? '';
       const l = lines.find((x) => x['run'] === id);
       if (!l) throw why(`the guest sent no result for ${id}`);
-      if (typeof l['error'] === 'string') throw why(`${id} (${r.demo}): ${l['error']}`);
       const d = demos.get(r.demo);
       return {
+        // A run that went wrong says so in its own line; the others still count.
+        ...(typeof l['error'] === 'string' ? { error: `${id}: ${l['error']}` } : {}),
         oomGroup: r.oomGroup,
         pid1Exit: l['pid1Exit'] as number | null,
         supervisorOutlivedWorker: l['supervisorOutlivedWorker'] as boolean,
@@ -301,6 +325,7 @@ export async function runInGuest(
         runningAfterSeconds: l['runningAfterSeconds'] as number | null,
         ...(l['readyAtEnd'] === undefined ? {} : { readyAtEnd: l['readyAtEnd'] as boolean }),
         readySeconds: l['readySeconds'] as number,
+        crashToEndSeconds: l['crashToEndSeconds'] as number,
       };
     });
   } finally {
