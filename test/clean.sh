@@ -2,7 +2,8 @@
 # npm run test:clean — removes every cache the tests keep between runs (and takes the test cluster
 # down first if it is up):
 #   /var/cache/create-crash-demo (or $CRASH_DEMO_CACHE): the stand-in base image tarballs, the
-#     debootstrap package cache and the test cluster's binaries (cluster-k8s-*);
+#     debootstrap package cache, the test cluster's binaries (cluster-k8s-*) and the cgroup v2 VM's
+#     kernel and guest root (cgroup2-kernel-*, cgroup2-guest-*, test/cgroup2/setup.sh);
 #   the Docker images tagged create-crash-demo-base/* (the stand-in bases).
 # The Go module and build caches (go env GOMODCACHE GOCACHE) are Go's own: `go clean -cache -modcache`.
 set -uo pipefail

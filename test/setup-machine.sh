@@ -3,13 +3,14 @@
 # need (only the missing ones) and makes sure a Docker engine answers. Idempotent: run it as often as
 # you like. (The test cluster's own components are built from Go modules by test/cluster/build.sh;
 # runc and the CNI plugins come from here: Debian's runc 1.1 and containernetworking-plugins 1.1
-# do all a single node needs, shown by the cluster tests.)
+# do all a single node needs, shown by the cluster tests. qemu-system-x86, cpio, kmod and e2fsprogs
+# make the cgroup v2 VM of test/cgroup2: its kernel is downloaded, never installed here.)
 #
 # The engine is started without a bridge and without iptables rules: the tests only ever use
 # --network host or --network none, and never talk to anything but 127.0.0.1.
 set -eu
 
-PACKAGES="docker.io gunicorn python3-flask tini debootstrap runc containernetworking-plugins openssl curl iproute2 util-linux"
+PACKAGES="docker.io gunicorn python3-flask tini debootstrap runc containernetworking-plugins openssl curl iproute2 util-linux qemu-system-x86 cpio kmod e2fsprogs"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/create-crash-demo-dockerd.log}"
 ENGINE_WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 
