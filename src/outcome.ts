@@ -211,7 +211,7 @@ export function predictOutcome(o: Options): Outcome {
     case 'oom':
       b = oomOnCgroupV2();
       elsewhere.push({
-        where: 'cgroup v1 nodes, Kubernetes before 1.28, and plain Docker or Podman',
+        where: 'cgroup v1 nodes, Kubernetes before 1.28 or with singleProcessOOMKill: true, and plain Docker or Podman',
         label: 'cgroup v1 nodes and plain Docker',
         ...oomSingleProcess(o),
       });

@@ -1,5 +1,5 @@
 // Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
-import { VERIFIED_CLUSTER } from './verified.js';
+import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -80,6 +80,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     clusterContext: createdContext(o.cluster, o.name),
     /** The real cluster this project's tests ran the demos on. */
     verified: VERIFIED_CLUSTER,
+    /** Where --crash oom ran on cgroup v2 (a VM, not a kubelet). */
+    verifiedCgroup2: VERIFIED_CGROUP2,
     /** Every runtime x PID 1 x crash mode, this demo's row marked (Markdown). */
     outcomeTable: outcomeTable(o),
     /** What the test cluster's apiserver printed for this runtime x PID 1 x crash mode. */

@@ -9,3 +9,12 @@ export const VERIFIED_CLUSTER = {
   kernel: 'Linux 6.18',
   cgroup: 'v1',
 } as const;
+
+// Where `--crash oom` ran on cgroup v2 (test/cgroup2): a VM booted here, each demo's image under runc
+// with the memory.oom.group the kubelet sets, not a kubelet. test/cgroup2/oom.test.ts fails when
+// these differ from what the guest itself reports.
+export const VERIFIED_CGROUP2 = {
+  kernel: 'Linux 6.1.192',
+  runc: '1.1.5',
+  where: 'in a VM (qemu), runc with the memory.oom.group the kubelet sets',
+} as const;
