@@ -1,4 +1,4 @@
-// Bundles the bin, the library and the Yeoman generator so that `npm init crash-demo` installs no
+// Bundles the bin, the library, the demo scripts' module and the Yeoman generator so that `npm init crash-demo` installs no
 // runtime dependencies at all (@clack/prompts is inlined and loads lazily). The EJS templates are
 // compiled here, once, into the bundles: the bin neither loads EJS nor compiles a template.
 import { build } from 'esbuild';
@@ -46,6 +46,14 @@ await build({
   entryPoints: ['generators/app/index.ts'],
   outfile: 'generators/app/index.js',
   external: ['yeoman-generator'],
+});
+// create-crash-demo/scripts: what a generated demo's scripts import, one file. zx stays the demo's
+// own dependency (its package.json has both, pinned), so it is not bundled.
+await build({
+  ...common,
+  entryPoints: { scripts: 'src/scripts/index.mjs' },
+  outdir: 'dist',
+  external: ['zx'],
 });
 // Type declarations for library users (import { ... } from 'create-crash-demo').
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

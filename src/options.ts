@@ -1,6 +1,6 @@
 // The one options table. Prompts, CLI flags, --help, validation and the saved answers in
 // crash-demo.json are all derived from it: add an option here and every face gets it.
-import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf } from '../templates/common/scripts/lib/options.mjs';
+import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf, type Rule } from './scripts/options.mjs';
 
 export interface ChoiceSpec {
   readonly kind: 'choice';
@@ -206,4 +206,17 @@ export function choicesOf<K extends OptionKey>(key: K): string[] {
 /** `fastBackoff` -> `--fast-backoff` (the rule lives with the other shared ones, for the scripts) */
 export function flagOf(key: OptionKey): string {
   return sharedFlagOf(key);
+}
+
+/**
+ * The options table as the scripts' shared rules (scripts/options.mjs) read it: each option's kind
+ * and bounds, without the prompts and descriptions. The scripts check crash-demo.json against it.
+ */
+export function optionRules(): Record<string, Rule> {
+  return Object.fromEntries(
+    Object.entries(OPTIONS).map(([key, spec]) => {
+      const { describe: _d, prompt: _p, askWhen: _a, decidesOutcome: _o, ...rule } = spec as typeof spec & { askWhen?: unknown; decidesOutcome?: unknown };
+      return [key, ('choices' in rule ? { ...rule, choices: Object.keys(rule.choices) } : rule) as Rule];
+    }),
+  );
 }

@@ -11,7 +11,7 @@ import { SAVED_FILE, cannotWrite, checkWrite, hashOf, inspectTarget, type Target
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
-import { createdContext } from '../templates/common/scripts/lib/context.mjs';
+import { createdContext } from './scripts/context.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -99,24 +99,6 @@ export function savedDemo(o: Options, data: ReturnType<typeof templateData>, fil
   };
 }
 
-/** Where a demo keeps the options table its scripts check crash-demo.json against. */
-export const OPTION_RULES_FILE = 'scripts/lib/options.json';
-
-/**
- * The options table as the scripts' shared rules (scripts/lib/options.mjs) read it: each option's
- * kind and bounds, without the prompts and descriptions.
- */
-export function optionRules(version: string): string {
-  const rules = Object.fromEntries(
-    Object.entries(OPTIONS).map(([key, spec]) => {
-      const { describe: _d, prompt: _p, askWhen: _a, decidesOutcome: _o, ...rule } = spec as typeof spec & { askWhen?: unknown; decidesOutcome?: unknown };
-      return [key, 'choices' in rule ? { ...rule, choices: Object.keys(rule.choices) } : rule];
-    }),
-  );
-  const about = `The options table of create-crash-demo ${version}, which made this demo: the scripts check crash-demo.json against it.`;
-  return JSON.stringify({ about, options: rules }, null, 2) + '\n';
-}
-
 /** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
 export function renderDemo(o: Options): DemoFiles {
   const plan = planFiles(o);
@@ -128,7 +110,6 @@ export function renderDemo(o: Options): DemoFiles {
       t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
     );
   }
-  files.set(OPTION_RULES_FILE, optionRules(data.version));
   files.set(SAVED_FILE, JSON.stringify(savedDemo(o, data, files), null, 2) + '\n');
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -9,7 +9,7 @@ import {
   parseOptionValue,
   showValue as show,
   toLabel,
-} from '../templates/common/scripts/lib/options.mjs';
+} from './scripts/options.mjs';
 
 /** An error the user caused and can fix: its message is shown as is, without a stack trace. */
 export class UsageError extends Error {

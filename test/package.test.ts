@@ -2,8 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT } from './support/bin.js';
+import { demoModules, packedVersion } from './support/demo-modules.js';
 import { renderDemo, resolveOptions } from '../src/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -22,14 +24,31 @@ test('the package has no runtime dependencies and no peers: the bin is bundled, 
 });
 
 test('the tarball holds the bin, the bundles, the generator and the templates, and no sources or tests', () => {
-  for (const path of ['bin/create-crash-demo.js', 'dist/cli.js', 'dist/index.js', 'generators/app/index.js', 'templates/common/_gitignore', 'package.json']) {
+  for (const path of ['bin/create-crash-demo.js', 'dist/cli.js', 'dist/index.js', 'dist/scripts.js', 'generators/app/index.js', 'templates/common/_gitignore', 'package.json']) {
     assert.ok(paths.includes(path), `${path} is packed`);
   }
   assert.deepEqual(paths.filter((p) => /^(src|test|tools|bench)\//.test(p) || p.endsWith('.ts') && !p.endsWith('.d.ts')), []);
+  assert.deepEqual(paths.filter((p) => p.startsWith('templates/') && p.includes('/lib/')), [], 'the scripts\' machinery is in dist/scripts.js, not copied into demos');
 });
 
 test('a generated project gets a .gitignore although npm never packs one', () => {
   const files = renderDemo(resolveOptions({ name: 'demo' }));
   assert.match(String(files.get('.gitignore')), /^node_modules\/$/m);
   assert.equal(files.has('_gitignore'), false);
+});
+
+test('create-crash-demo/scripts imports nothing but Node\'s own modules and zx, the demo\'s other dependency', () => {
+  assert.equal(pkg.exports['./scripts'].default, './dist/scripts.js');
+  const bundle = readFileSync(new URL('../dist/scripts.js', import.meta.url), 'utf8');
+  const specifiers = [...bundle.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm), ...bundle.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+  assert.ok(specifiers.includes('zx'), 'zx is imported, not bundled');
+  assert.deepEqual([...new Set(specifiers.filter((s) => s !== 'zx' && !s.startsWith('node:')))], []);
+});
+
+test('a demo\'s package.json pins create-crash-demo to the version that generated it, next to zx', () => {
+  const demo = JSON.parse(String(renderDemo(resolveOptions({ name: 'demo' })).get('package.json'))) as { devDependencies: Record<string, string> };
+  assert.deepEqual(demo.devDependencies, { 'create-crash-demo': pkg.version, zx: pkg.devDependencies.zx });
+  // What tests install into demos is this package, packed: the same name and version.
+  assert.equal(packedVersion(), pkg.version);
+  assert.ok(existsSync(join(demoModules(), 'create-crash-demo', 'dist', 'scripts.js')));
 });

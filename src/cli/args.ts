@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../options.js';
 import { UsageError, type RawOptions } from '../validate.js';
-import { didYouMean } from '../../templates/common/scripts/lib/options.mjs';
+import { didYouMean } from '../scripts/options.mjs';
 
 export const CONTROL_FLAGS = {
   yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse as parseYaml, stringify } from 'yaml';
-import { DEFAULT_SCHEDULE, delayBeforeRestart, scheduleFromKindConfig, type Schedule } from '../../templates/common/scripts/lib/backoff.mjs';
+import { DEFAULT_SCHEDULE, delayBeforeRestart, scheduleFromKindConfig, type Schedule } from '../../src/scripts/backoff.mjs';
 import { waitFor } from '../support/docker.js';
 import { buildAndLoad, contextFlags, npmRun, restartKubelet, useCluster, watchTable, type Cluster, type ClusterDemo } from './support.js';
 

@@ -3,7 +3,7 @@
 // would: scaffolded by the real bin, its image built, loaded, deployed and crashed by its own npm
 // scripts, and observed with this cluster's kubectl 1.34. Nothing here stands in for kubectl, the
 // kubelet or containerd.
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Options, SavedDemo } from '../../src/index.js';
 import { ensureBaseImage, ensureBaseImages } from '../support/base-images.js';
 import { BIN, ROOT } from '../support/bin.js';
+import { linkDemoModules } from '../support/demo-modules.js';
 import { aftermath, predicted, type Prediction } from '../support/crash-proof.js';
 import { docker, run, sleep, waitFor, type RunOptions, type RunResult } from '../support/docker.js';
 import assert from 'node:assert/strict';
@@ -101,8 +102,8 @@ export class Scratch {
       env: { ...process.env, NO_COLOR: '1' },
       timeoutMs: 60_000,
     });
-    // The scripts import zx; the demo's own `npm install` would fetch the same package.
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    // The demo's devDependencies, as its `npm install` would give them (create-crash-demo packed, zx).
+    linkDemoModules(dir);
     const saved = JSON.parse(readFileSync(join(dir, 'crash-demo.json'), 'utf8')) as SavedDemo;
     const image = `${name}:${saved.generator.version}`;
     this.images.add(image);

@@ -5,12 +5,13 @@
 // rehearse printed (--json), never from anything this file printed. Loopback only: --network host.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Options, SavedDemo } from '../../src/index.js';
 import { BIN, ROOT } from '../support/bin.js';
+import { linkDemoModules } from '../support/demo-modules.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
 import { accepts, asWhoAmI, freePort, request } from '../support/loopback.js';
@@ -58,7 +59,7 @@ async function scaffoldAndBuild(runtime: Options['runtime'], name: string, flags
     env: { ...process.env, NO_COLOR: '1' },
     timeoutMs: 60_000,
   });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  linkDemoModules(dir);
   const saved = JSON.parse(readFileSync(join(dir, 'crash-demo.json'), 'utf8')) as SavedDemo;
   const image = `${name}:${saved.generator.version}`;
   images.add(image);
@@ -159,7 +160,7 @@ async function containersOf(image: string): Promise<string[]> {
 test('npm run build with a base image that cannot be pulled: the engine\'s error and the --base-image hint in one line, exit 1', { timeout: 5 * 60_000 }, async () => {
   const dir = join(scratch, 'unpullable');
   await run(process.execPath, [BIN, dir, '--yes', '--name', 'unpullable'], { env: { ...process.env, NO_COLOR: '1' }, timeoutMs: 60_000 });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  linkDemoModules(dir);
   images.add('unpullable:0.1.0');
   // A registry on a closed loopback port: the pull fails at once, and nothing leaves this machine.
   const r = await run(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--base-image', '127.0.0.1:1/none:1', '--network', 'host'], {

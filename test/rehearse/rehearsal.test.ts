@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { dirname, join } from 'node:path';
-import { createNormalizer } from '../../templates/common/scripts/lib/events.mjs';
-import { manifestMemoryLimit, quantityBytes } from '../../templates/common/scripts/lib/engine.mjs';
-import { createPodState, parseUntil, runRehearsal, terminatedReason, type Engine, type RunState } from '../../templates/common/scripts/lib/rehearsal.mjs';
-import { DEFAULT_SCHEDULE, fastSchedule } from '../../templates/common/scripts/lib/backoff.mjs';
-import { createView } from '../../templates/common/scripts/lib/view.mjs';
+import { createNormalizer } from '../../src/scripts/events.mjs';
+import { manifestMemoryLimit, quantityBytes } from '../../src/scripts/engine.mjs';
+import { createPodState, parseUntil, runRehearsal, terminatedReason, type Engine, type RunState } from '../../src/scripts/rehearsal.mjs';
+import { DEFAULT_SCHEDULE, fastSchedule } from '../../src/scripts/backoff.mjs';
+import { createView } from '../../src/scripts/view.mjs';
 import { makeProject } from '../scripts/project.js';
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');

@@ -9,7 +9,7 @@ import {
   loadImageCommand,
   loadImagePlan,
   resolveCluster,
-} from '../../templates/common/scripts/lib/context.mjs';
+} from '../../src/scripts/context.mjs';
 
 const LOCAL: Array<[string, string]> = [
   ['kind-kind', 'kind'], // `kind create cluster` with the default name

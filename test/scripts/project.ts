@@ -4,16 +4,16 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDemo, resolveOptions, writeDemo, type RawOptions } from '../../src/index.js';
+import { linkDemoModules } from '../support/demo-modules.js';
 import { tempDir } from '../support/tree.js';
 
-const MAIN_NODE_MODULES = new URL('../../node_modules', import.meta.url).pathname;
 export const REAL_KUBECTL = '/usr/bin/kubectl';
 
-/** Renders and writes a demo (name `demo` unless given); its node_modules is the repo's (for zx). */
+/** Renders and writes a demo (name `demo` unless given), with its node_modules (create-crash-demo packed, zx). */
 export function makeProject(raw: RawOptions = {}): string {
   const dir = join(tempDir('crash-demo-scripts-'), 'demo');
   writeDemo(dir, renderDemo(resolveOptions({ name: 'demo', ...raw })));
-  symlinkSync(MAIN_NODE_MODULES, join(dir, 'node_modules'));
+  linkDemoModules(dir);
   return dir;
 }
 

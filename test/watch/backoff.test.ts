@@ -21,7 +21,7 @@ import {
   scheduleDelays,
   scheduleFromKindConfig,
   type BackoffEntry,
-} from '../../templates/common/scripts/lib/backoff.mjs';
+} from '../../src/scripts/backoff.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createNormalizer, parseObservations } from '../../templates/common/scripts/lib/events.mjs';
-import { printPod } from '../../templates/common/scripts/lib/podstatus.mjs';
-import { createView } from '../../templates/common/scripts/lib/view.mjs';
+import { createNormalizer, parseObservations } from '../../src/scripts/events.mjs';
+import { printPod } from '../../src/scripts/podstatus.mjs';
+import { createView } from '../../src/scripts/view.mjs';
 
 const DIR = resolve(fileURLToPath(import.meta.url), '../../fixtures/cluster');
 

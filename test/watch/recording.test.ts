@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { backoffMessage, fastSchedule, planRestart, type BackoffEntry } from '../../templates/common/scripts/lib/backoff.mjs';
-import { asPods, createJsonSplitter, createNormalizer, parseObservations, syntheticPod, type Observation, type WatchEvent } from '../../templates/common/scripts/lib/events.mjs';
-import { renderTimelineSvg } from '../../templates/common/scripts/lib/timeline-svg.mjs';
-import { createView } from '../../templates/common/scripts/lib/view.mjs';
+import { backoffMessage, fastSchedule, planRestart, type BackoffEntry } from '../../src/scripts/backoff.mjs';
+import { asPods, createJsonSplitter, createNormalizer, parseObservations, syntheticPod, type Observation, type WatchEvent } from '../../src/scripts/events.mjs';
+import { renderTimelineSvg } from '../../src/scripts/timeline-svg.mjs';
+import { createView } from '../../src/scripts/view.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 const WATCH = resolve(projectRoot, 'templates/common/scripts/watch.mjs');

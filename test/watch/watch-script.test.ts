@@ -3,13 +3,14 @@
 // --replay, Ctrl-C, and the one-red-line errors.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveOptions } from '../../src/index.js';
-import { OPTION_RULES_FILE, renderDemo } from '../../src/render.js';
+import { renderDemo } from '../../src/render.js';
+import { linkDemoModules } from '../support/demo-modules.js';
 import { hostProcesses, waitGone } from '../support/processes.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -55,13 +56,13 @@ function podStates() {
 let dir = '';
 let bin = '';
 
-/** A generated-project stand-in: scripts/ copied verbatim, the generated crash-demo.json and options table, zx reachable. */
+/** A generated-project stand-in: scripts/ copied verbatim, the generated crash-demo.json, its node_modules (create-crash-demo packed, zx). */
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'watch-script-'));
   cpSync(resolve(projectRoot, 'templates/common/scripts'), join(dir, 'scripts'), { recursive: true });
-  symlinkSync(resolve(projectRoot, 'node_modules'), join(dir, 'node_modules'));
+  linkDemoModules(dir);
   const files = renderDemo(resolveOptions({ name: 'demo' }));
-  for (const path of ['crash-demo.json', OPTION_RULES_FILE]) writeFileSync(join(dir, path), files.get(path)!);
+  writeFileSync(join(dir, 'crash-demo.json'), files.get('crash-demo.json')!);
   bin = join(dir, 'bin');
   mkdirSync(bin);
   // kubectl: answers `config current-context` and `config view` (kind-demo, on loopback), logs its argv, prints the pod states like -w -o json

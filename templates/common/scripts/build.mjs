@@ -1,10 +1,21 @@
 // @ts-check
 // Build the demo image with whichever container engine is installed, tagged <name>:<version>.
-import { dryRun, fail, imageRef, main, parseFlags, run, say, step } from './lib/cli.mjs';
-import { BUILD_ENGINES, ENGINE_FLAGS, pickEngine } from './lib/engine.mjs';
+import {
+  BUILD_ENGINES,
+  dryRun,
+  ENGINE_FLAGS,
+  fail,
+  imageRef,
+  main,
+  parseFlags,
+  pickEngine,
+  run,
+  say,
+  step,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const BUILD_FLAGS = {
   ...ENGINE_FLAGS,
   'base-image': { type: 'string', placeholder: 'IMAGE', describe: 'base image, passed as --build-arg BASE_IMAGE=IMAGE (default: the one in the Dockerfile)' },
@@ -18,7 +29,7 @@ const PULL_FAILED =
 // ---- steps --------------------------------------------------------------------------------------
 
 /**
- * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {import('create-crash-demo/scripts').FlagValues} flags
  * @returns {Promise<string>} the image reference built
  */
 export async function build(flags) {

@@ -4,11 +4,23 @@
 // one of that name already there is refused, not reused or replaced.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createdContext } from './lib/context.mjs';
-import { dryRun, fail, main, note, parseFlags, projectRoot, readDemo, requireTool, run, say, step } from './lib/cli.mjs';
+import {
+  createdContext,
+  dryRun,
+  fail,
+  main,
+  note,
+  parseFlags,
+  projectRoot,
+  readDemo,
+  requireTool,
+  run,
+  say,
+  step,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const CLUSTER_FLAGS = {};
 
 /**

@@ -5,13 +5,15 @@
 // backs off (10s, 20s, ... : CrashLoopBackOff) only from the second one on. So with --times N each
 // POST waits until the previous crash has been handled: the container restarted and the pod Ready.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { delayBeforeRestart, goDuration } from './lib/backoff.mjs';
 import {
-  KUBE_FLAGS,
-  UsageError,
+  asPods,
   compactJson,
+  createJsonSplitter,
+  delayBeforeRestart,
   dryRun,
   fail,
+  goDuration,
+  KUBE_FLAGS,
   kubeArgs,
   kubeContext,
   main,
@@ -24,8 +26,8 @@ import {
   runBackground,
   say,
   stopBackground,
-} from './lib/cli.mjs';
-import { asPods, createJsonSplitter } from './lib/events.mjs';
+  UsageError,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
 export const MAX_TIMES = 20;
@@ -48,7 +50,7 @@ const OOM_SETTLE_S = 20;
 const SELECTOR_LABEL = 'app.kubernetes.io/name';
 const INTERRUPTED = 'interrupted (Ctrl-C); the port-forward is stopped';
 
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const CRASH_FLAGS = {
   times: {
     type: 'string',
@@ -77,7 +79,7 @@ export function parseTimes(value) {
 /**
  * Whether the crash ends the container (crash-demo.json's predicted outcome); false for an app
  * that "refuses to crash" because its supervisor replaces the worker.
- * @param {import('./lib/cli.mjs').Demo} demo
+ * @param {import('create-crash-demo/scripts').Demo} demo
  */
 export function containerExits(demo) {
   const outcome = /** @type {{ containerExits?: unknown } | null} */ (demo.outcome);
@@ -86,7 +88,7 @@ export function containerExits(demo) {
 
 /**
  * How the crash fires when nobody POSTs it, or null for the http trigger.
- * @param {import('./lib/cli.mjs').DemoOptions} o
+ * @param {import('create-crash-demo/scripts').DemoOptions} o
  */
 export function selfFiring(o) {
   switch (o.trigger) {
@@ -160,7 +162,7 @@ export async function crash(context, { times = 1, signal } = {}) {
 
 /**
  * @param {string} context
- * @param {import('./lib/cli.mjs').DemoOptions} options
+ * @param {import('create-crash-demo/scripts').DemoOptions} options
  */
 function portForward(context, options) {
   // `:<port>` lets kubectl pick a free local port; it prints which one.
@@ -209,14 +211,14 @@ async function pause(seconds, signal) {
  * one every few seconds, under a live `npm run watch`), and each change seen as it happens.
  * @param {(p: import('zx').ProcessPromise | null) => import('zx').ProcessPromise | null} start
  * @param {string} context
- * @param {import('./lib/cli.mjs').DemoOptions} options
+ * @param {import('create-crash-demo/scripts').DemoOptions} options
  */
 function followPods(start, context, options) {
   const selector = `${SELECTOR_LABEL}=${options.name}`;
   const p = start(runBackground`kubectl ${kubeArgs(context)} -n ${options.namespace} get pod -l ${selector} -w -o json`);
   if (p === null) return null; // --dry-run: the command was printed
 
-  /** @type {Map<string, import('./lib/podstatus.mjs').Pod>} */
+  /** @type {Map<string, import('create-crash-demo/scripts').Pod>} */
   const pods = new Map();
   /** @type {string | null} why the stream ended */
   let ended = null;

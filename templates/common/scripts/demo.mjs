@@ -17,13 +17,26 @@ import { build, BUILD_FLAGS } from './build.mjs';
 import { containerExits, crash, selfFiring } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
-import { BUILD_ENGINES, pickEngine } from './lib/engine.mjs';
-import { KUBE_FLAGS, dryRun, fail, kubeContext, main, note, onStop, parseFlags, projectRoot, readDemo, signalExitCode } from './lib/cli.mjs';
+import {
+  BUILD_ENGINES,
+  dryRun,
+  fail,
+  KUBE_FLAGS,
+  kubeContext,
+  main,
+  note,
+  onStop,
+  parseFlags,
+  pickEngine,
+  projectRoot,
+  readDemo,
+  signalExitCode,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
 // Every step's flags, the kube ones last (as in each script's --help).
 const { context: _context, yes: _yes, ...STEP_FLAGS } = { ...BUILD_FLAGS, ...LOAD_FLAGS, ...DEPLOY_FLAGS };
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const DEMO_FLAGS = { ...STEP_FLAGS, ...KUBE_FLAGS };
 
 // Two: the second crash is the first the kubelet answers with CrashLoopBackOff, and watch ends there.
@@ -73,7 +86,7 @@ function stopWatch(watch, signal) {
 /**
  * How long to watch a self-firing app that refuses to crash: long enough for its crash to fire at
  * least once where that is bounded.
- * @param {import('./lib/cli.mjs').DemoOptions} o
+ * @param {import('create-crash-demo/scripts').DemoOptions} o
  */
 export function refusingWindow(o) {
   switch (o.trigger) {

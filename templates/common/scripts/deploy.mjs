@@ -1,13 +1,27 @@
 // @ts-check
 // Apply k8s/ to the local cluster and wait until the pod is ready (or say why we don't wait).
 // Never into a namespace the demo did not create, nor anything k8s/ renders outside it
-// (requireOwnership in lib/cli.mjs).
+// (requireOwnership in create-crash-demo/scripts).
 import { containerExits } from './crash.mjs';
-import { OWNER_LABEL } from './lib/ownership.mjs';
-import { KUBE_FLAGS, fail, imageRef, kubeArgs, kubeContext, main, note, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
+import {
+  fail,
+  imageRef,
+  KUBE_FLAGS,
+  kubeArgs,
+  kubeContext,
+  main,
+  note,
+  OWNER_LABEL,
+  parseFlags,
+  readDemo,
+  requireOwnership,
+  requireTool,
+  run,
+  step,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const DEPLOY_FLAGS = {
   timeout: { type: 'string', placeholder: 'DURATION', default: '120s', describe: 'how long to wait for the pod to be ready' },
   ...KUBE_FLAGS,
@@ -37,7 +51,7 @@ export async function checkNamespace(context) {
 }
 
 /**
- * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {import('create-crash-demo/scripts').FlagValues} flags
  * @param {string} context the checked kube context
  * @param {{ namespaceChecked?: boolean }} [opts] namespaceChecked: checkNamespace() already ran
  */
@@ -70,12 +84,12 @@ export async function deploy(flags, context, { namespaceChecked = false } = {}) 
  * Fails with the fix when the pod could not start because the image was never loaded (the pod
  * spec says imagePullPolicy: Never); returns quietly for any other reason.
  * @param {string[]} kube
- * @param {import('./lib/cli.mjs').Demo} demo
+ * @param {import('create-crash-demo/scripts').Demo} demo
  */
 async function explainNotReady(kube, demo) {
   const { options } = demo;
   const out = await run`kubectl ${kube} -n ${options.namespace} get pods -l ${`app.kubernetes.io/name=${options.name}`} -o json`.catch(() => null);
-  /** @type {{ items?: import('./lib/podstatus.mjs').Pod[] }} */
+  /** @type {{ items?: import('create-crash-demo/scripts').Pod[] }} */
   let list = {};
   try {
     list = JSON.parse(out?.stdout ?? '{}');

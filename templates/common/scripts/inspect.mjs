@@ -1,9 +1,20 @@
 // @ts-check
 // Look inside the running pod: who is PID 1 (the moment of truth), and what the app says about itself.
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, prettyJson, readDemo, requireTool, run, say } from './lib/cli.mjs';
+import {
+  KUBE_FLAGS,
+  kubeArgs,
+  kubeContext,
+  main,
+  parseFlags,
+  prettyJson,
+  readDemo,
+  requireTool,
+  run,
+  say,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const INSPECT_FLAGS = { ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------

@@ -7,12 +7,30 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLUSTER_KINDS, CONTAINERD_DEFAULT_ADDRESS, loadImagePlan, resolveCluster } from './lib/context.mjs';
-import { KUBE_FLAGS, dryRun, fail, imageRef, kubeContext, main, note, parseFlags, readDemo, requireTool, run, step } from './lib/cli.mjs';
-import { BUILD_ENGINES, ENGINE_FLAGS, pickEngine } from './lib/engine.mjs';
+import {
+  BUILD_ENGINES,
+  CLUSTER_KINDS,
+  CONTAINERD_DEFAULT_ADDRESS,
+  dryRun,
+  ENGINE_FLAGS,
+  fail,
+  imageRef,
+  KUBE_FLAGS,
+  kubeContext,
+  loadImagePlan,
+  main,
+  note,
+  parseFlags,
+  pickEngine,
+  readDemo,
+  requireTool,
+  resolveCluster,
+  run,
+  step,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const LOAD_FLAGS = {
   ...ENGINE_FLAGS,
   cluster: {
@@ -37,7 +55,7 @@ const DRY_RUN_ARCHIVE = join(tmpdir(), `${ARCHIVE_PREFIX}XXXXXX`, ARCHIVE_NAME);
 // ---- steps --------------------------------------------------------------------------------------
 
 /**
- * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {import('create-crash-demo/scripts').FlagValues} flags
  * @param {string} context the checked kube context
  */
 export async function load(flags, context) {
@@ -64,14 +82,14 @@ export async function load(flags, context) {
   const dir = mkdtempSync(join(tmpdir(), ARCHIVE_PREFIX));
   try {
     // The same decision as shown, only with the real file.
-    await loadFrom(/** @type {import('./lib/context.mjs').LoadPlan} */ (plan(join(dir, ARCHIVE_NAME))), image, context);
+    await loadFrom(/** @type {import('create-crash-demo/scripts').LoadPlan} */ (plan(join(dir, ARCHIVE_NAME))), image, context);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * @param {import('./lib/context.mjs').LoadPlan} plan
+ * @param {import('create-crash-demo/scripts').LoadPlan} plan
  * @param {string} image
  * @param {string} context
  */

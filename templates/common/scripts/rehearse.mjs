@@ -9,32 +9,52 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { YAML } from 'zx';
-import { goDuration, scheduleDelays } from './lib/backoff.mjs';
-import { compactJson, dryRun, fail, imageRef, main, note, onKeys, onStop, outputFile, parseFlags, projectRoot, readDemo, requireTool, run, startTicker } from './lib/cli.mjs';
-import { MAX_TIMES, parseTimes, selfFiring } from './crash.mjs';
 import {
-  CRASH_MARK,
-  ContainerGone,
-  REHEARSE_ENGINES,
   cliEngine,
+  compactJson,
   containerExists,
+  ContainerGone,
+  CRASH_MARK,
   crashLogged,
+  createNormalizer,
+  createPodState,
+  createView,
+  demoSchedule,
+  dryRun,
+  fail,
   followLogs,
+  goDuration,
   imageExists,
+  imageRef,
+  main,
   manifestMemoryLimit,
+  note,
+  onKeys,
+  onStop,
+  outputFile,
+  parseFlags,
+  parseUntil,
   pickEngine,
+  projectRoot,
   quantityBytes,
+  readDemo,
+  realClock,
+  recordingHeader,
+  recordingLine,
+  REHEARSE_ENGINES,
+  renderTimelineSvg,
+  requireTool,
+  run,
   runArgs,
+  runRehearsal,
+  scheduleDelays,
+  startTicker,
   watchContainer,
-} from './lib/engine.mjs';
-import { createNormalizer, recordingHeader, recordingLine } from './lib/events.mjs';
-import { createPodState, parseUntil, realClock, runRehearsal } from './lib/rehearsal.mjs';
-import { demoSchedule } from './lib/backoff.mjs';
-import { renderTimelineSvg } from './lib/timeline-svg.mjs';
-import { createView } from './lib/view.mjs';
+} from 'create-crash-demo/scripts';
+import { MAX_TIMES, parseTimes, selfFiring } from './crash.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const REHEARSE_FLAGS = {
   image: { type: 'string', placeholder: 'IMAGE', describe: 'the image to run (default: the one npm run build tags, <name>:<version>)' },
   engine: { type: 'string', placeholder: 'NAME', choices: REHEARSE_ENGINES, describe: 'container engine (default: the first installed of docker, podman)' },
@@ -75,7 +95,7 @@ function chooseSchedule(fast) {
 }
 
 /**
- * @param {import('./lib/cli.mjs').FlagValues} flags
+ * @param {import('create-crash-demo/scripts').FlagValues} flags
  * @param {number} port the app's port in the container
  * @returns {{ publish: string | null, probePort: number | null }}
  */
@@ -128,7 +148,7 @@ async function postCrash(port) {
 
 /**
  * How the crash gets fired here, in one line.
- * @param {import('./lib/cli.mjs').DemoOptions} options
+ * @param {import('create-crash-demo/scripts').DemoOptions} options
  * @param {number | null} probePort
  * @param {boolean} keys
  */
@@ -141,7 +161,7 @@ function howToFire(options, probePort, keys) {
 
 /**
  * The lines that say what this is, before anything runs.
- * @param {{ engine: string, image: string, name: string, schedule: import('./lib/backoff.mjs').Schedule, memory: { quantity: string, source: string }, outcome: Outcome, probePort: number | null, fire: string }} o
+ * @param {{ engine: string, image: string, name: string, schedule: import('create-crash-demo/scripts').Schedule, memory: { quantity: string, source: string }, outcome: Outcome, probePort: number | null, fire: string }} o
  */
 function banner(o) {
   const waits = scheduleDelays(7, o.schedule).slice(1).map(goDuration).join(' ');
@@ -172,8 +192,8 @@ function banner(o) {
  * @param {string} o.image
  * @param {string} o.name
  * @param {string[]} o.argv the run command's arguments
- * @param {import('./lib/backoff.mjs').Schedule} o.schedule
- * @param {import('./lib/cli.mjs').DemoOptions} o.options
+ * @param {import('create-crash-demo/scripts').Schedule} o.schedule
+ * @param {import('create-crash-demo/scripts').DemoOptions} o.options
  * @param {Outcome} o.outcome
  * @param {{ quantity: string, source: string }} o.memory
  * @param {number | null} o.probePort
@@ -230,7 +250,7 @@ export async function rehearse(o) {
   let running = false;
   /**
    * @param {string} time
-   * @param {import('./lib/podstatus.mjs').Pod} pod
+   * @param {import('create-crash-demo/scripts').Pod} pod
    */
   const emit = (time, pod) => {
     running = Boolean(pod.status?.containerStatuses?.[0]?.state?.running);

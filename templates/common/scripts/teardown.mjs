@@ -1,12 +1,23 @@
 // @ts-check
 // Delete everything deploy created (the namespace included), from the same guarded context; never
 // a namespace the demo did not create, nor anything k8s/ renders outside it (requireOwnership in
-// lib/cli.mjs).
-import { OWNER_LABEL } from './lib/ownership.mjs';
-import { KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, readDemo, requireOwnership, requireTool, run, step } from './lib/cli.mjs';
+// create-crash-demo/scripts).
+import {
+  KUBE_FLAGS,
+  kubeArgs,
+  kubeContext,
+  main,
+  OWNER_LABEL,
+  parseFlags,
+  readDemo,
+  requireOwnership,
+  requireTool,
+  run,
+  step,
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const TEARDOWN_FLAGS = { ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------

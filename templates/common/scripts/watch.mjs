@@ -7,11 +7,16 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { YAML } from 'zx';
-import { DEFAULT_SCHEDULE, demoSchedule } from './lib/backoff.mjs';
 import {
-  KUBE_FLAGS,
+  asPods,
+  createJsonSplitter,
+  createNormalizer,
+  createView,
+  DEFAULT_SCHEDULE,
+  demoSchedule,
   dryRun,
   fail,
+  KUBE_FLAGS,
   kubeArgs,
   kubeContext,
   main,
@@ -19,19 +24,20 @@ import {
   onStop,
   outputFile,
   parseFlags,
+  parseObservations,
   projectRoot,
   readDemo,
+  recordingHeader,
+  recordingLine,
+  renderTimelineSvg,
   requireTool,
   runBackground,
   say,
   startTicker,
-} from './lib/cli.mjs';
-import { asPods, createJsonSplitter, createNormalizer, parseObservations, recordingHeader, recordingLine } from './lib/events.mjs';
-import { renderTimelineSvg } from './lib/timeline-svg.mjs';
-import { createView } from './lib/view.mjs';
+} from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-/** @type {import('./lib/cli.mjs').FlagTable} */
+/** @type {import('create-crash-demo/scripts').FlagTable} */
 export const WATCH_FLAGS = {
   until: { type: 'string', placeholder: 'WHEN', choices: ['crashloop'], describe: 'stop by itself: at the first CrashLoopBackOff' },
   json: { type: 'boolean', describe: 'one JSON object per observed container state (pod, container, status, restarts, lastExitCode, lastReason, backoffSeconds); the summary goes to stderr' },
@@ -68,7 +74,7 @@ function chooseSchedule(which) {
 /**
  * Prints events through the view; returns true when --until is met.
  * @param {ReturnType<typeof createView>} view
- * @param {import('./lib/events.mjs').WatchEvent[]} events
+ * @param {import('create-crash-demo/scripts').WatchEvent[]} events
  * @param {{ json: boolean, until: string | undefined, clearTicker: () => void }} out
  */
 function show(view, events, out) {
@@ -99,7 +105,7 @@ function finish(view, out) {
  * Plays a recording or a kubectl dump. A recording is compared with the schedule it was recorded
  * against (its header says which), unless --schedule named one: the demo here may run another.
  * @param {string} file
- * @param {{ schedule: import('./lib/backoff.mjs').Schedule, scheduleNamed: boolean, json: boolean, until: string | undefined, svg: string | null }} o
+ * @param {{ schedule: import('create-crash-demo/scripts').Schedule, scheduleNamed: boolean, json: boolean, until: string | undefined, svg: string | null }} o
  */
 export function replay(file, o) {
   let text;
@@ -108,7 +114,7 @@ export function replay(file, o) {
   } catch (err) {
     return fail(`cannot read --replay ${file}: ${err instanceof Error ? err.message : err}`);
   }
-  /** @type {import('./lib/events.mjs').Parsed} */
+  /** @type {import('create-crash-demo/scripts').Parsed} */
   let parsed;
   try {
     parsed = parseObservations(text);
@@ -128,7 +134,7 @@ export function replay(file, o) {
 
 /**
  * @param {string} context the checked kube context
- * @param {{ schedule: import('./lib/backoff.mjs').Schedule, json: boolean, until: string | undefined, svg: string | null, record: string | null }} o
+ * @param {{ schedule: import('create-crash-demo/scripts').Schedule, json: boolean, until: string | undefined, svg: string | null, record: string | null }} o
  */
 export async function watchLive(context, o) {
   const { options } = readDemo();

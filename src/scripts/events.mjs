@@ -15,8 +15,8 @@ import { YAML } from 'zx';
 import { findBackoffMessages, parseBackoffMessage, scheduleFromRecording } from './backoff.mjs';
 import { parseHumanDuration, printPod } from './podstatus.mjs';
 
-/** @typedef {import('./podstatus.mjs').Pod} Pod */
-/** @typedef {import('./podstatus.mjs').ContainerStatus} ContainerStatus */
+/** @import { Pod } from './podstatus.mjs' */
+/** @import { ContainerStatus } from './podstatus.mjs' */
 
 /**
  * @typedef {object} WatchEvent

@@ -9,9 +9,9 @@
 import { backoffMessage, planRestart } from './backoff.mjs';
 import { syntheticPod } from './events.mjs';
 
-/** @typedef {import('./backoff.mjs').Schedule} Schedule */
-/** @typedef {import('./podstatus.mjs').Pod} Pod */
-/** @typedef {{ exitCode: number, reason: string, startedAt: string, finishedAt: string }} Terminated */
+/** @import { Schedule } from './backoff.mjs' */
+/** @import { Pod } from './podstatus.mjs' */
+/** @typedef {{ exitCode: number, reason: string, startedAt: string, finishedAt: string }} ExitRecord */
 
 /**
  * What `docker|podman inspect` says about the container's latest run.
@@ -76,7 +76,7 @@ export function createPodState(id) {
   let ready = false;
   /** @type {Parameters<typeof syntheticPod>[0]['state']} */
   let state = { waiting: { reason: 'ContainerCreating' } };
-  /** @type {Terminated | null} */
+  /** @type {ExitRecord | null} */
   let last = null;
 
   /** @returns {Pod} */
@@ -103,7 +103,7 @@ export function createPodState(id) {
       restartCount++;
       return started(startedAt);
     },
-    /** @param {Terminated} term */
+    /** @param {ExitRecord} term */
     exited(term) {
       state = { terminated: term };
       ready = false;
@@ -166,7 +166,7 @@ export async function runRehearsal(o) {
     if (signal.aborted) return stopped();
     run = await engine.inspect();
     if (run.running) continue; // a wait that ended early (engine hiccup): wait again
-    /** @type {Terminated} */
+    /** @type {ExitRecord} */
     const term = { exitCode: run.exitCode, reason: terminatedReason(run), startedAt: run.startedAt, finishedAt: run.finishedAt };
     if (emit(run.finishedAt, pod.exited(term))) return done();
     await o.onExit?.(run);

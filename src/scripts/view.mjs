@@ -6,8 +6,8 @@
 import { DEFAULT_SCHEDULE, goDuration } from './backoff.mjs';
 import { humanDuration } from './podstatus.mjs';
 
-/** @typedef {import('./events.mjs').WatchEvent} WatchEvent */
-/** @typedef {import('./backoff.mjs').Schedule} Schedule */
+/** @import { WatchEvent } from './events.mjs' */
+/** @import { Schedule } from './backoff.mjs' */
 
 /**
  * @typedef {object} JsonState  what --json prints per observed container state, and nothing else

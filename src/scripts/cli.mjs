@@ -1,5 +1,5 @@
 // @ts-check
-// Shared plumbing for the scripts in scripts/. Plain Node >= 20 + zx, nothing else.
+// Shared plumbing for a demo's scripts/ (create-crash-demo/scripts). Plain Node >= 20 + zx, nothing else.
 //
 // API (everything a script needs; keep it this small):
 //
@@ -44,7 +44,7 @@
 //       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
 //   hasTool(name) -> Promise<boolean>
 //   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator }),
-//                          its options checked with the bin's rules (lib/options.mjs): a hand-edited
+//                          its options checked with the bin's rules (options.mjs): a hand-edited
 //                          value that the bin would refuse fails here with one line
 //   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
 //   projectRoot            absolute path of the generated project
@@ -67,6 +67,7 @@ import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
 import { createdContext, judgeContext } from './context.mjs';
 import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
+import { optionRules } from '../options.js';
 
 /** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
@@ -80,8 +81,26 @@ import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
  */
 /** @typedef {{ options: DemoOptions, start: string[], outcome: unknown, generator: { name?: string, version: string } }} Demo */
 
-/** scripts/lib/ -> the project root (where crash-demo.json, k8s/ and the Dockerfile live) */
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The project root (where crash-demo.json, k8s/ and the Dockerfile live): the nearest folder above
+ * the script node was started with (scripts/<name>.mjs) that holds crash-demo.json; else the
+ * current directory. This module lives in node_modules/create-crash-demo, not in the project.
+ */
+export const projectRoot = findProjectRoot();
+
+function findProjectRoot() {
+  const entry = process.argv[1];
+  if (entry) {
+    let dir = dirname(realpathSafe(entry));
+    for (;;) {
+      if (existsSync(resolve(dir, 'crash-demo.json'))) return dir;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return process.cwd();
+}
 
 export class UsageError extends Error {}
 
@@ -403,16 +422,16 @@ export async function requireTool(name, hint = INSTALL_HINTS[name] ?? `install $
 let demoRead;
 
 /**
- * crash-demo.json, its options checked with the bin's own rules (lib/options.mjs against the table
- * saved beside it in lib/options.json) before any script uses one of them. Read once per run.
+ * crash-demo.json, its options checked with the bin's own rules (options.mjs against the options
+ * table of src/options.ts, both of the version that made this demo) before any script uses one of
+ * them. Read once per run.
  * @returns {Demo}
  */
 export function readDemo() {
   if (demoRead) return demoRead;
   const demo = /** @type {Demo} */ (readJson(resolve(projectRoot, 'crash-demo.json')));
-  const rules = /** @type {{ options?: Record<string, import('./options.mjs').Rule> }} */ (readJson(resolve(projectRoot, 'scripts', 'lib', 'options.json')));
   try {
-    demo.options = /** @type {DemoOptions} */ (/** @type {unknown} */ (checkSavedOptions(rules.options ?? {}, demo?.options)));
+    demo.options = /** @type {DemoOptions} */ (/** @type {unknown} */ (checkSavedOptions(optionRules(), demo?.options)));
   } catch (err) {
     if (err instanceof OptionError) fail(err.message);
     throw err;
