@@ -9,6 +9,7 @@ export * from './cli.mjs';
 export * from './context.mjs';
 export * from './engine.mjs';
 export * from './events.mjs';
+export * from './firing.mjs';
 export * from './options.mjs';
 export * from './ownership.mjs';
 export * from './podstatus.mjs';

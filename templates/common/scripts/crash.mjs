@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   asPods,
   compactJson,
+  containerExits,
   createJsonSplitter,
   delayBeforeRestart,
   dryRun,
@@ -17,20 +18,22 @@ import {
   kubeArgs,
   kubeContext,
   main,
+  MAX_TIMES,
   note,
   onStop,
   parseFlags,
+  parseTimes,
   prettyJson,
   readDemo,
   requireTool,
   runBackground,
   say,
+  selfFiring,
   stopBackground,
   UsageError,
 } from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
-export const MAX_TIMES = 20;
 const FORWARD_TIMEOUT_MS = 20_000;
 /** Between POSTs to an app that refuses to crash: time for its supervisor to replace the worker. */
 const REFUSING_PAUSE_S = 2;
@@ -65,43 +68,6 @@ export const CRASH_FLAGS = {
 };
 
 // ---- steps --------------------------------------------------------------------------------------
-
-/**
- * --times as a number, or a UsageError naming the value.
- * @param {unknown} value
- */
-export function parseTimes(value) {
-  const n = /^\d+$/.test(String(value)) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= MAX_TIMES)) fail(`--times ${JSON.stringify(value)} is not valid: use a whole number from 1 to ${MAX_TIMES}`);
-  return n;
-}
-
-/**
- * Whether the crash ends the container (crash-demo.json's predicted outcome); false for an app
- * that "refuses to crash" because its supervisor replaces the worker.
- * @param {import('create-crash-demo/scripts').Demo} demo
- */
-export function containerExits(demo) {
-  const outcome = /** @type {{ containerExits?: unknown } | null} */ (demo.outcome);
-  return outcome?.containerExits === true;
-}
-
-/**
- * How the crash fires when nobody POSTs it, or null for the http trigger.
- * @param {import('create-crash-demo/scripts').DemoOptions} o
- */
-export function selfFiring(o) {
-  switch (o.trigger) {
-    case 'random':
-      return `trigger "random": every request, the kubelet's probes included, fires the crash with probability ${o.probability}; it will happen by itself (send traffic to make it sooner)`;
-    case 'timer':
-      return `trigger "timer": each worker fires the crash ${o.after}s after it booted; it will happen by itself`;
-    case 'startup':
-      return 'trigger "startup": the first worker fires the crash right after boot, on every container start; it already happens by itself';
-    default:
-      return null;
-  }
-}
 
 /**
  * POST /crash through a port-forward, `times` times. Prints the app's JSON answer (with --times > 1:

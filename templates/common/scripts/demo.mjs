@@ -14,11 +14,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
 import { build, BUILD_FLAGS } from './build.mjs';
-import { containerExits, crash, selfFiring } from './crash.mjs';
+import { crash } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
 import {
   BUILD_ENGINES,
+  containerExits,
   dryRun,
   fail,
   KUBE_FLAGS,
@@ -30,6 +31,7 @@ import {
   pickEngine,
   projectRoot,
   readDemo,
+  selfFiring,
   signalExitCode,
 } from 'create-crash-demo/scripts';
 

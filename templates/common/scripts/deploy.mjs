@@ -2,8 +2,8 @@
 // Apply k8s/ to the local cluster and wait until the pod is ready (or say why we don't wait).
 // Never into a namespace the demo did not create, nor anything k8s/ renders outside it
 // (requireOwnership in create-crash-demo/scripts).
-import { containerExits } from './crash.mjs';
 import {
+  containerExits,
   fail,
   imageRef,
   KUBE_FLAGS,

@@ -28,11 +28,13 @@ import {
   imageRef,
   main,
   manifestMemoryLimit,
+  MAX_TIMES,
   note,
   onKeys,
   onStop,
   outputFile,
   parseFlags,
+  parseTimes,
   parseUntil,
   pickEngine,
   projectRoot,
@@ -48,10 +50,10 @@ import {
   runArgs,
   runRehearsal,
   scheduleDelays,
+  selfFiring,
   startTicker,
   watchContainer,
 } from 'create-crash-demo/scripts';
-import { MAX_TIMES, parseTimes, selfFiring } from './crash.mjs';
 
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('create-crash-demo/scripts').FlagTable} */
