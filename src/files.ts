@@ -1,8 +1,8 @@
 // Which template becomes which file of the generated project. Every file under templates/common/
 // and templates/<runtime>/ is part of every demo unless a rule below says when it is.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { packageRoot } from './package.js';
 import type { Options } from './options.js';
 
 export interface TemplateFile {
@@ -28,24 +28,6 @@ const RENAMED: Record<string, string> = { _gitignore: '.gitignore' };
 
 /** Never part of a generated project, wherever they sit in templates/. */
 const IGNORED = /(^|\/)(node_modules|__pycache__|\.pytest_cache)(\/|$)|\.pyc$|(^|\/)\.DS_Store$/;
-
-let root: string | undefined;
-
-/** The installed package's root (holds package.json and templates/), from src/, dist/ or generators/app/. */
-export function packageRoot(): string {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && existsSync(join(dir, 'templates'))) {
-      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
-      if (pkg.name === 'create-crash-demo') return (root = dir);
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('create-crash-demo: cannot find its own package root (templates/ is missing)');
-    dir = up;
-  }
-}
 
 /** Every file below `dir`, as absolute paths. */
 export function walk(dir: string): string[] {

@@ -3,7 +3,8 @@ import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packageRoot, planFiles, type TemplateFile } from './files.js';
+import { planFiles, type TemplateFile } from './files.js';
+import { ownVersion } from './package.js';
 import { startCommand } from './layout.js';
 import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
@@ -11,7 +12,7 @@ import { SAVED_FILE, cannotWrite, checkWrite, hashOf, inspectTarget, type Target
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
-import { createdContext } from './scripts/context.mjs';
+import { createdContext } from './scripts/clusters.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -34,11 +35,6 @@ export interface SavedDemo {
   start: string[];
   outcome: Outcome;
   files: Record<string, string>;
-}
-
-export function ownVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /** The npm scripts a demo has: one per scripts/<name>.mjs among its files. */

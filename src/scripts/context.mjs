@@ -1,23 +1,11 @@
 // @ts-check
 // Pure decisions about kube contexts: is it a local cluster (judged by its API server's address),
 // which kind of cluster (judged by its name), and how an image gets into it. No I/O here, so every
-// rule is unit-tested case by case.
-//
-// Context names are the ones each tool writes into the kubeconfig:
-//   kind      `kind-<cluster>`   (sigs.k8s.io/kind kubeconfig.KINDClusterKey: "kind-" + name)
-//   k3d       `k3d-<cluster>`    (k3d prefixes every object it creates with "k3d-")
-//   minikube  `<profile>`        (the context is named after the profile, default "minikube")
-//   Docker Desktop `docker-desktop` (older releases: `docker-for-desktop`), Rancher Desktop
-//   `rancher-desktop`, OrbStack `orbstack`, Colima `colima` / `colima-<profile>`.
-//   containerd: a node on this machine whose runtime is containerd (kubeadm, or a binaries set-up
-//   like kubernetes' hack/local-up-cluster.sh); its context can have any name, so `auto` never
-//   picks it: say --cluster containerd.
+// rule is unit-tested case by case. The context name each cluster's tool writes is in clusters.mjs.
+import { CLUSTER_KINDS, CLUSTERS } from './clusters.mjs';
 
-/** @typedef {'kind' | 'minikube' | 'k3d' | 'docker-desktop' | 'containerd'} ClusterKind */
+/** @import { ClusterKind } from './clusters.mjs' */
 /** @typedef {{ tool: string, args: string[] }} Command */
-
-/** The --cluster values that name a cluster (everything but `auto`). */
-export const CLUSTER_KINDS = /** @type {const} */ (['kind', 'minikube', 'k3d', 'docker-desktop', 'containerd']);
 
 /** Where ctr finds containerd unless told otherwise (containerd's own default). */
 export const CONTAINERD_DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
@@ -35,8 +23,7 @@ const MINIKUBE_DEFAULT_PROFILE = 'minikube';
  * @returns {ClusterKind | null}
  */
 export function clusterKindOf(context) {
-  if (/^kind-./.test(context)) return 'kind';
-  if (/^k3d-./.test(context)) return 'k3d';
+  for (const kind of CLUSTER_KINDS) if (clusterNameIn(kind, context) !== null) return kind;
   if (context === MINIKUBE_DEFAULT_PROFILE) return 'minikube';
   if (SHARED_ENGINE.has(context) || /^colima(-.+)?$/.test(context)) return 'docker-desktop';
   return null;
@@ -115,28 +102,6 @@ export function judgeContext(config, context) {
   const named = clusterKindOf(context);
   const despite = named ? `, although its name looks like ${named}'s` : '';
   return { local: false, server, why: `its server ${server} is not on this machine (loopback: 127.0.0.0/8, ::1, localhost)${despite}` };
-}
-
-/**
- * The kube context `npm run cluster` creates for a demo (`auto` means kind there): what a dry run
- * without a cluster shows in its commands.
- * @param {string} cluster the demo's --cluster
- * @param {string} name the demo's name, which is also the cluster's
- */
-export function createdContext(cluster, name) {
-  switch (cluster) {
-    case 'auto':
-    case 'kind':
-      return `kind-${name}`;
-    case 'k3d':
-      return `k3d-${name}`;
-    case 'minikube':
-      return name; // minikube names the context after its profile
-    case 'docker-desktop':
-      return 'docker-desktop';
-    default:
-      return 'YOUR-LOCAL-CONTEXT';
-  }
 }
 
 /**
@@ -219,13 +184,13 @@ function intoCluster(cluster, context, source) {
   const what = 'image' in source ? source.image : source.archive;
   switch (cluster) {
     case 'kind': {
-      const name = withoutPrefix(context, 'kind-');
+      const name = clusterNameIn('kind', context);
       if (name === null) throw mismatch(cluster, context, 'kind-<cluster>');
       const from = 'image' in source ? 'docker-image' : 'image-archive';
       return { tool: 'kind', args: ['load', from, what, '--name', name] };
     }
     case 'k3d': {
-      const name = withoutPrefix(context, 'k3d-');
+      const name = clusterNameIn('k3d', context);
       if (name === null) throw mismatch(cluster, context, 'k3d-<cluster>');
       return { tool: 'k3d', args: ['image', 'import', what, '-c', name] };
     }
@@ -272,11 +237,13 @@ function notShared(context, image, engine) {
 }
 
 /**
- * @param {string} s
- * @param {string} prefix
+ * The cluster's name in a context its tool named with a prefix (kind-demo -> demo), or null.
+ * @param {ClusterKind} kind
+ * @param {string} context
  */
-function withoutPrefix(s, prefix) {
-  return s.startsWith(prefix) && s.length > prefix.length ? s.slice(prefix.length) : null;
+function clusterNameIn(kind, context) {
+  const { prefix } = CLUSTERS[kind];
+  return prefix !== undefined && context.startsWith(prefix) && context.length > prefix.length ? context.slice(prefix.length) : null;
 }
 
 /**

@@ -6,6 +6,7 @@
 // create-crash-demo version that generated it.
 export * from './backoff.mjs';
 export * from './cli.mjs';
+export * from './clusters.mjs';
 export * from './context.mjs';
 export * from './engine.mjs';
 export * from './events.mjs';
