@@ -1,8 +1,9 @@
 // The library: everything the bin and the Yeoman generator do, without prompts or Yeoman.
 import { resolveOptions, type RawOptions } from './validate.js';
-import { renderDemo, writeDemo } from './render.js';
+import { planDemo } from './render.js';
+import { writeDemo } from './write.js';
 import type { TargetState, WritePermission } from './target.js';
-import { predictOutcome, type Outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
 import type { Options } from './options.js';
 
 export { OPTIONS, OPTION_KEYS, choicesOf, flagOf } from './options.js';
@@ -14,8 +15,11 @@ export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.
 export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './layout.js';
 export { planFiles } from './files.js';
 export { packageRoot } from './package.js';
-export { renderDemo, writeDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
-export type { DemoFiles, SavedDemo } from './render.js';
+export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
+export type { DemoFiles, DemoPlan, SavedDemo } from './render.js';
+export { writeDemo } from './write.js';
+export { RUNTIMES } from './runtimes/index.js';
+export type { RuntimeSpec } from './runtimes/index.js';
 export { inspectTarget, hashOf, STATE_LABEL } from './target.js';
 export type { TargetState, FileState, WritePermission } from './target.js';
 export { loadSaved } from './saved.js';
@@ -30,8 +34,7 @@ export interface CreatedDemo {
 
 /** Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`. */
 export function createDemo(dir: string, raw: RawOptions = {}, allow: WritePermission = {}): CreatedDemo {
-  const options = resolveOptions(raw, { dir });
-  const files = renderDemo(options);
+  const { options, outcome, files } = planDemo(resolveOptions(raw, { dir }));
   const target = writeDemo(dir, files, allow);
-  return { dir: target.dir, options, outcome: predictOutcome(options), files: [...files.keys()], target };
+  return { dir: target.dir, options, outcome, files: [...files.keys()], target };
 }

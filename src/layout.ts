@@ -1,18 +1,19 @@
 // The one place where the container's start command lives. The Dockerfile's ENTRYPOINT, the
 // PID-namespace tests and crash-demo.json all take it from here, so they cannot drift apart.
 import type { Pid1, Runtime } from './options.js';
+import { RUNTIMES } from './runtimes/index.js';
 
 /** The pre-fork supervisor for each runtime, run from the project root. */
 export const SUPERVISOR: Record<Runtime, readonly string[]> = {
-  python: ['gunicorn', '--config', 'app/gunicorn.conf.py', 'app.main:app'],
-  node: ['node', 'app/server.mjs'],
+  python: RUNTIMES.python.supervisor,
+  node: RUNTIMES.node.supervisor,
 };
 
 /** What /proc/1/comm says inside the container for each layout. */
 export function pid1Comm(runtime: Runtime, pid1: Pid1): string {
   if (pid1 === 'shell') return 'sh';
   if (pid1 === 'tini') return 'tini';
-  return runtime === 'python' ? 'gunicorn' : 'node';
+  return RUNTIMES[runtime].comm;
 }
 
 /** The exit code with which a halted supervisor ends (gunicorn's APP_LOAD_ERROR; node mirrors it). */

@@ -3,6 +3,7 @@
 // is proven against real runs (PID-namespace and container tests).
 import type { Options, Pid1, Runtime } from './options.js';
 import { HALT_CODE, pid1Comm } from './layout.js';
+import { RUNTIMES } from './runtimes/index.js';
 
 export type TerminatedReason = 'Error' | 'Completed' | 'OOMKilled';
 export type PodStatus = 'CrashLoopBackOff' | 'Running';
@@ -46,7 +47,7 @@ const CRASH_VERB: Record<Options['crash'], string> = {
 const KUBERNETES = 'Kubernetes (any version; for oom: cgroup v2 nodes, Kubernetes 1.28+)';
 
 function supervisorName(runtime: Runtime): string {
-  return runtime === 'python' ? 'gunicorn' : 'the node:cluster primary';
+  return RUNTIMES[runtime].supervisorName;
 }
 
 function pid1Phrase(runtime: Runtime, pid1: Pid1): string {
@@ -77,10 +78,7 @@ const exits = (exitCode: number, reason: TerminatedReason, why: string): Behavio
 });
 
 function exitWorker(o: Options): Behaviour {
-  const replaces =
-    o.runtime === 'python'
-      ? 'gunicorn\'s arbiter reaps it and boots a new worker'
-      : 'the primary re-forks it in its cluster.on(\'exit\') handler';
+  const replaces = RUNTIMES[o.runtime].replacesWorker;
   return runs(
     `The worker exits with code 1; ${replaces}. ${pid1Phrase(o.runtime, o.pid1)}, and nothing ` +
       'ends PID 1, so the container keeps running and RESTARTS stays 0: the app "refuses to crash" ' +
@@ -114,12 +112,7 @@ function killParent(o: Options): Behaviour {
 }
 
 function haltSupervisor(o: Options): Behaviour {
-  const halt =
-    o.runtime === 'python'
-      ? `The worker exits with code ${HALT_CODE}, gunicorn's APP_LOAD_ERROR. The arbiter does not ` +
-        `replace such a worker: it logs "Reason: App failed to load." and halts with exit status ${HALT_CODE}.`
-      : `The worker exits with code ${HALT_CODE}; the primary treats that code as "halt", stops the ` +
-        `other workers and exits ${HALT_CODE} itself.`;
+  const halt = RUNTIMES[o.runtime].halts(HALT_CODE);
   const pass =
     o.pid1 === 'exec'
       ? 'The supervisor is PID 1, so its exit is the container\'s'

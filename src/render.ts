@@ -1,23 +1,24 @@
-// Rendering is pure (options in, file contents out); writing is the one side effect, kept apart.
+// One demo, computed once and purely (options in; outcome, start command, scripts and file contents
+// out): planDemo is what the bin, the Yeoman generator and the library read. Writing is write.ts.
 import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { planFiles, type TemplateFile } from './files.js';
 import { ownVersion } from './package.js';
 import { startCommand } from './layout.js';
+import { RUNTIMES } from './runtimes/index.js';
 import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
-import { SAVED_FILE, cannotWrite, checkWrite, hashOf, inspectTarget, type TargetState, type WritePermission } from './target.js';
+import { SAVED_FILE, hashOf } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
-import { outcomeTable } from './report.js';
+import { outcomeTable } from './outcome-table.js';
 import { createdContext } from './scripts/clusters.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
-  python: 'python:3.13-slim',
-  node: 'node:24-slim',
+  python: RUNTIMES.python.baseImage,
+  node: RUNTIMES.node.baseImage,
 };
 
 /** The generated project's own version, which is also its image tag. */
@@ -57,14 +58,16 @@ function recordedRun(o: Options) {
 }
 
 /** Everything a template may use. */
-export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
+export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), outcome: Outcome = predictOutcome(o)) {
   const scripts = scriptNames(plan.map((f) => f.dest));
   return {
     /** The zx scripts this demo has (scripts/<name>.mjs), for package.json and the README. */
     scripts,
     pinned: pinnedVersion,
     o,
-    outcome: predictOutcome(o),
+    /** The runtime's facts (src/runtimes/): its supervisor's name, base image, ... */
+    runtime: RUNTIMES[o.runtime],
+    outcome,
     start: startCommand(o.runtime, o.pid1),
     image: { repository: o.name, tag: DEMO_VERSION, ref: `${o.name}:${DEMO_VERSION}` },
     baseImage: BASE_IMAGES[o.runtime],
@@ -74,6 +77,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     article: ARTICLE,
     /** The kube context of the cluster `npm run cluster` creates for this demo. */
     clusterContext: createdContext(o.cluster, o.name),
+    /** The objects k8s/kustomization.yaml lists: the demo's k8s/ files, in the order they are applied. */
+    k8sResources: k8sResources(plan),
     /** The real cluster this project's tests ran the demos on. */
     verified: VERIFIED_CLUSTER,
     /** Where --crash oom ran on cgroup v2 (a VM, not a kubelet). */
@@ -85,6 +90,20 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
   };
 }
 
+/**
+ * k8s/'s objects as kustomization.yaml lists them: the Namespace first, the workload last, the rest
+ * by name. Which files there are is decided once, by planFiles (files.ts).
+ */
+function k8sResources(plan: TemplateFile[]): string[] {
+  const rank = (f: string) => (f === 'namespace' ? 0 : WORKLOADS.includes(f) ? 2 : 1);
+  return plan
+    .flatMap((t) => /^k8s\/([^/]+)\.yaml$/.exec(t.dest)?.[1] ?? [])
+    .filter((f) => f !== 'kustomization')
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((f) => `${f}.yaml`);
+}
+const WORKLOADS = ['deployment', 'statefulset'];
+
 export function savedDemo(o: Options, data: ReturnType<typeof templateData>, files: DemoFiles): SavedDemo {
   return {
     generator: { name: 'create-crash-demo', version: data.version },
@@ -95,10 +114,26 @@ export function savedDemo(o: Options, data: ReturnType<typeof templateData>, fil
   };
 }
 
-/** The generated project as path -> contents, sorted by path. Reads templates; writes nothing. */
-export function renderDemo(o: Options): DemoFiles {
+/** Everything a face needs to show, check and write one demo, computed once. */
+export interface DemoPlan {
+  options: Options;
+  /** What the container and Kubernetes will do (also in crash-demo.json). */
+  outcome: Outcome;
+  /** PID 1's argv (the Dockerfile's ENTRYPOINT + CMD). */
+  start: string[];
+  /** The demo's npm scripts, one per scripts/<name>.mjs. */
+  scripts: string[];
+  /** The generated project as path -> contents, sorted by path; crash-demo.json included. */
+  files: DemoFiles;
+  /** What crash-demo.json holds. */
+  saved: SavedDemo;
+}
+
+/** The whole demo for these options. Reads templates; writes nothing. */
+export function planDemo(o: Options): DemoPlan {
   const plan = planFiles(o);
-  const data = templateData(o, plan);
+  const outcome = predictOutcome(o);
+  const data = templateData(o, plan, outcome);
   const files: DemoFiles = new Map();
   for (const t of plan) {
     files.set(
@@ -106,67 +141,13 @@ export function renderDemo(o: Options): DemoFiles {
       t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
     );
   }
-  files.set(SAVED_FILE, JSON.stringify(savedDemo(o, data, files), null, 2) + '\n');
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const saved = savedDemo(o, data, files);
+  files.set(SAVED_FILE, JSON.stringify(saved, null, 2) + '\n');
+  const sorted: DemoFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { options: o, outcome, start: data.start, scripts: data.scripts, files: sorted, saved };
 }
 
-function modeOf(path: string): number {
-  return path.endsWith('.sh') ? 0o755 : 0o644;
-}
-
-/** A name beside `path` that no other writer picks (no node:crypto: loading it costs the bin ~5 ms). */
-let asides = 0;
-function asideOf(path: string): string {
-  return `${path}.${process.pid}-${Date.now().toString(36)}-${++asides}.tmp`;
-}
-
-/**
- * Writes every file below `root`. In a directory someone may look at (`beside`), each file is written
- * beside its target, then renamed, so a crash mid-write never leaves a half-written file; a staging
- * directory nobody sees until it is renamed whole needs no such step.
- */
-function writeTree(root: string, files: DemoFiles, { beside }: { beside: boolean }): void {
-  const made = new Set<string>();
-  for (const [path, contents] of files) {
-    const target = join(root, path);
-    const dir = dirname(target);
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
-    made.add(dir);
-    if (!beside) {
-      writeFileSync(target, contents, { mode: modeOf(path) });
-      continue;
-    }
-    const tmp = asideOf(target);
-    writeFileSync(tmp, contents, { mode: modeOf(path) });
-    renameSync(tmp, target);
-  }
-}
-
-/**
- * Writes a rendered demo. A new directory appears whole or not at all (written aside, then renamed).
- * An existing non-empty directory is refused unless `overwrite`, which replaces the demo's own files
- * (identical ones are left as they are) and no other file; a file the user edited since generation,
- * or never generated, is replaced only with `replaceEdited` too (see target.ts).
- */
-export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}): TargetState {
-  const state = inspectTarget(dir, files);
-  checkWrite(dir, state, allow);
-  try {
-    if (!state.exists) {
-      const staging = asideOf(join(dirname(state.dir), '.crash-demo'));
-      mkdirSync(dirname(state.dir), { recursive: true });
-      try {
-        writeTree(staging, files, { beside: false });
-        renameSync(staging, state.dir);
-      } finally {
-        rmSync(staging, { recursive: true, force: true });
-      }
-      return state;
-    }
-    const identical = new Set(state.files.filter((f) => f.state === 'identical').map((f) => f.path));
-    writeTree(state.dir, new Map([...files].filter(([path]) => !identical.has(path))), { beside: true });
-    return state;
-  } catch (error) {
-    throw cannotWrite(dir, error) ?? error;
-  }
+/** The generated project as path -> contents, sorted by path (planDemo's files). */
+export function renderDemo(o: Options): DemoFiles {
+  return planDemo(o).files;
 }

@@ -1,8 +1,7 @@
 // What the user reads at the end: the predicted outcome and the exact next commands.
 // Pure text, shared by the bin and the Yeoman generator.
-import { choicesOf, type Options } from './options.js';
-import { predictOutcome, type Outcome } from './outcome.js';
-import { resolveOptions } from './validate.js';
+import type { Options } from './options.js';
+import type { Outcome } from './outcome.js';
 
 function wrap(text: string, width = 96, indent = '  '): string[] {
   const lines: string[] = [];
@@ -49,24 +48,4 @@ export function nextSteps(relDir: string, o: Options, scripts: string[]): string
   if (has('rehearse')) lines.push("  npm run rehearse    # no cluster? the real image on Docker, restarted on the kubelet's schedule");
   lines.push('  (README.md in the demo walks through every step)');
   return lines;
-}
-
-/** Every runtime x PID 1 x crash mode as a Markdown table; `mark` bolds the row of one demo. */
-export function outcomeTable(mark?: Options): string {
-  const rows = [
-    '| runtime | `--pid1` | `--crash` | PID 1 | container | exit code | reason | `kubectl get pods` |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
-  for (const runtime of choicesOf('runtime'))
-    for (const pid1 of choicesOf('pid1'))
-      for (const crash of choicesOf('crash')) {
-        const o = predictOutcome(resolveOptions({ name: 'demo', runtime, pid1, crash }));
-        const alt = o.elsewhere[0];
-        const note = alt ? ` (${alt.containerExits ? 'exits' : 'keeps running'} on ${alt.label})` : '';
-        const here = mark && mark.runtime === runtime && mark.pid1 === pid1 && mark.crash === crash;
-        const cells = [runtime, pid1, crash, `\`${o.pid1}\``, `${o.containerExits ? '**exits**' : 'keeps running'}${note}`, String(o.exitCode ?? '–'), o.reason ?? '–', o.podStatus];
-        if (here) cells[0] = `**▶ ${runtime}** (this demo)`;
-        rows.push(`| ${cells.join(' | ')} |`);
-      }
-  return rows.join('\n');
 }

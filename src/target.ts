@@ -94,11 +94,15 @@ function some(paths: string[], n = 3): string {
   return paths.length > n ? `${shown} and ${paths.length - n} more` : shown;
 }
 
-/** The refusal for a non-empty target without --overwrite: the bin's and the generator's. */
+/**
+ * The refusal for a non-empty target without --overwrite: the bin's, the generator's, and the
+ * prompt's when the user answers no (looked at before the demo's files are known: no count then).
+ */
 export function notEmpty(dir: string, target: TargetState): UsageError {
+  const count = target.files.length ? ` (${target.conflicts.length} exist; other files stay)` : '';
   return new UsageError(
     `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
-      `demo's files there (${target.conflicts.length} exist; other files stay).`,
+      `demo's files there${count}.`,
   );
 }
 

@@ -6,10 +6,8 @@ import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
 import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
-import { renderDemo, scriptNames } from '../../src/render.js';
+import { planDemo, type DemoPlan } from '../../src/render.js';
 import { checkWrite, inspectTarget } from '../../src/target.js';
-import { planFiles } from '../../src/files.js';
-import { predictOutcome } from '../../src/outcome.js';
 import { loadSaved } from '../../src/saved.js';
 import { nextSteps, outcomeLines } from '../../src/report.js';
 import { CONTROL_FLAGS } from '../../src/cli/args.js';
@@ -54,7 +52,9 @@ async function guarded(generator: Generator, step: () => Promise<void> | void): 
 export default class CrashDemoGenerator extends Generator {
   private given: RawOptions = {};
   private ctx: ResolveContext = {};
-  private demo?: Options;
+  /** The options as the flags and saved answers give them, resolved once up front (which validates them). */
+  private fromFlags?: Options;
+  private plan?: DemoPlan;
   /** A user error found before the run loop started (the constructor cannot stop it itself). */
   private refused?: UsageError;
 
@@ -83,7 +83,7 @@ export default class CrashDemoGenerator extends Generator {
     try {
       const saved = loadSaved(dir);
       this.ctx = { dir, ...(saved ? { defaults: saved } : {}) };
-      resolveOptions(this.given, this.ctx);
+      this.fromFlags = resolveOptions(this.given, this.ctx);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       this.refused = error;
@@ -103,8 +103,9 @@ export default class CrashDemoGenerator extends Generator {
       const ctx = this.ctx;
       const options = this.options as Record<string, unknown>;
       // As the bin: no questions without a person at a terminal; the defaults stand, as with --yes.
+      let demo: Options;
       if (options['yes'] || !canAsk(this.env.adapter)) {
-        this.demo = resolveOptions(this.given, ctx);
+        demo = this.fromFlags!;
       } else {
         const questions = questionsFor(this.given, ctx).map((q) => ({
           type: q.type === 'select' ? 'select' : q.type === 'confirm' ? 'confirm' : 'input',
@@ -117,18 +118,19 @@ export default class CrashDemoGenerator extends Generator {
           filter: (input: unknown) => (q.type === 'text' && input === '' ? q.default : input),
         }));
         const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
-        this.demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
+        demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
       }
+      this.plan = planDemo(demo);
       // As the bin: a directory with other files in it is written only with --overwrite, files the
       // user edited only with --replace-edited too, and then without a question per file (yeoman's
       // conflicter would ask, or fail without a terminal).
-      const target = inspectTarget(this.destinationRoot(), renderDemo(this.demo));
+      const target = inspectTarget(this.destinationRoot(), this.plan.files);
       checkWrite(this.destinationRoot(), target, { overwrite: Boolean(options['overwrite']), replaceEdited: Boolean(options['replace-edited']) });
     });
   }
 
   writing(): void {
-    for (const [path, contents] of renderDemo(this.demo!)) {
+    for (const [path, contents] of this.plan!.files) {
       const file = this.destinationPath(path);
       this.fs.write(file, contents);
       // The target was checked above: --overwrite means replace, so the conflicter asks nothing.
@@ -137,9 +139,8 @@ export default class CrashDemoGenerator extends Generator {
   }
 
   end(): void {
-    const o = this.demo!;
-    const scripts = scriptNames(planFiles(o).map((f) => f.dest));
+    const { options, outcome, scripts } = this.plan!;
     const rel = relative(process.cwd(), this.destinationRoot()) || '.';
-    this.log([...outcomeLines(o, predictOutcome(o)), '', ...nextSteps(rel, o, scripts)].join('\n'));
+    this.log([...outcomeLines(options, outcome), '', ...nextSteps(rel, options, scripts)].join('\n'));
   }
 }

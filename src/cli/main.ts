@@ -1,12 +1,12 @@
 // The bin: argv -> options (flags, then prompts when a person is at a terminal) -> write -> report.
 import { relative, resolve } from 'node:path';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
 import { ownVersion } from '../package.js';
-import { renderDemo, scriptNames, writeDemo, type SavedDemo } from '../render.js';
-import { SAVED_FILE, STATE_LABEL, checkWrite, inspectTarget, type FileState } from '../target.js';
+import { planDemo } from '../render.js';
+import { writeDemo } from '../write.js';
+import { STATE_LABEL, checkWrite, inspectTarget, notEmpty, type FileState } from '../target.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -14,12 +14,6 @@ import { nextSteps, outcomeLines } from '../report.js';
 const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env['NO_COLOR'];
 const paint = (code: number, s: string, stream: NodeJS.WriteStream = process.stdout) => (colorOn(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = (s: string) => paint(1, s);
-
-/** Holds something other than maybe a .git folder. */
-function notEmptyDir(dir: string): boolean {
-  const abs = resolve(dir);
-  return existsSync(abs) && statSync(abs).isDirectory() && readdirSync(abs).some((e) => e !== '.git');
-}
 
 export async function main(argv: string[]): Promise<number> {
   const req = parseRequest(argv);
@@ -42,9 +36,12 @@ export async function main(argv: string[]): Promise<number> {
   let overwrite = req.overwrite;
   let replaceEdited = req.replaceEdited;
   // A directory that is not empty: what to do is asked right after the directory, not after the rest.
-  if (prompts && !overwrite && notEmptyDir(dir)) {
-    overwrite = await prompts.confirmOverwrite(dir);
-    if (!overwrite) throw new UsageError(`${dir} is not empty: nothing was written.`);
+  if (prompts && !overwrite) {
+    const there = inspectTarget(dir, new Map());
+    if (there.exists && !there.empty) {
+      overwrite = await prompts.confirmOverwrite(dir);
+      if (!overwrite) throw notEmpty(dir, there);
+    }
   }
   const saved = loadSaved(resolve(dir));
   const ctx = { dir, ...(saved ? { defaults: saved } : {}) };
@@ -53,16 +50,14 @@ export async function main(argv: string[]): Promise<number> {
     return outcomeLines(o, predictOutcome(o));
   };
   const raw = prompts ? await prompts.askOptions(req.raw, ctx, preview) : req.raw;
-  const options = resolveOptions(raw, ctx);
-  const files = renderDemo(options);
-  const outcome = predictOutcome(options);
+  const { options, outcome, files, scripts, saved: written } = planDemo(resolveOptions(raw, ctx));
   const target = inspectTarget(dir, files);
   if (prompts && overwrite && target.kept.length && !replaceEdited) replaceEdited = await prompts.confirmReplaceEdited(target.kept);
   // The same refusals for --dry-run as for the real run: a dry run that passes is one that would.
-  checkWrite(dir, target, { overwrite, replaceEdited });
-  if (!req.dryRun) writeDemo(dir, files, { overwrite, replaceEdited });
+  if (req.dryRun) checkWrite(dir, target, { overwrite, replaceEdited });
+  else writeDemo(dir, files, { overwrite, replaceEdited }, target);
 
-  const { generator, start } = JSON.parse(String(files.get(SAVED_FILE))) as SavedDemo;
+  const { generator, start } = written;
   if (req.json) {
     const listing = target.files;
     const doc = { dir: target.dir, dryRun: req.dryRun, generator, options, start, outcome, files: listing, stale: target.stale };
@@ -86,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const path of target.stale) out.push(`  stale  ${path}  (an earlier generation wrote it; this demo has no use for it: left in place)`);
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
-  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scriptNames(files.keys())).map((l, i) => (i === 0 ? bold(l) : l)));
+  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scripts).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
