@@ -13,6 +13,7 @@ import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './report.js';
 import { createdContext } from './scripts/clusters.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -74,6 +75,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o)) {
     article: ARTICLE,
     /** The kube context of the cluster `npm run cluster` creates for this demo. */
     clusterContext: createdContext(o.cluster, o.name),
+    /** The app container's memory limit and its rule in words (memory.mjs, which rehearse reads too). */
+    memory: { limit: memoryLimit(o.workers), rule: MEMORY_LIMIT_RULE },
     /** The real cluster this project's tests ran the demos on. */
     verified: VERIFIED_CLUSTER,
     /** Where --crash oom ran on cgroup v2 (a VM, not a kubelet). */

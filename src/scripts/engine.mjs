@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
 import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from './memory.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */
 export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
@@ -54,7 +55,7 @@ export const REHEARSE_LABEL = 'io.github.create-crash-demo.rehearse';
 
 /**
  * The memory limit the generated manifest sets for the app container, and where it was read.
- * Falls back to the formula the manifest templates use (96Mi + 16Mi per worker).
+ * Falls back to the formula the manifest templates use (memory.mjs).
  * @param {string} root the project root
  * @param {{ workload: string, workers: number }} options
  * @returns {{ quantity: string, source: string }}
@@ -73,7 +74,7 @@ export function manifestMemoryLimit(root, options) {
       if (typeof memory === 'string' || typeof memory === 'number') return { quantity: String(memory), source: file };
     }
   }
-  return { quantity: `${96 + 16 * options.workers}Mi`, source: 'crash-demo.json (96Mi + 16Mi per worker, as the manifest)' };
+  return { quantity: memoryLimit(options.workers), source: `crash-demo.json (${MEMORY_LIMIT_RULE}, as the manifest)` };
 }
 
 /**
