@@ -1,8 +1,8 @@
 // @ts-check
-// The container engine: which one build, load and rehearse use, and the engine side of rehearse: the
-// `run` command that gives the container what the pod spec gives it, and the few engine calls the
-// restart loop needs (start, wait, inspect), through the engine's own CLI (docker or podman: same
-// flags, same inspect fields).
+// The container engine: which one build, load and rehearse use, what a failed build means, and the
+// engine side of rehearse: the `run` command that gives the container what the pod spec gives it,
+// and the few engine calls the restart loop needs (start, wait, inspect), through the engine's own
+// CLI (docker or podman: same flags, same inspect fields).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +21,25 @@ export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl
 export const ENGINE_FLAGS = {
   engine: { type: 'string', placeholder: 'NAME', choices: BUILD_ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
 };
+
+/** What docker, podman and nerdctl say when the FROM image cannot be fetched. */
+const PULL_FAILED =
+  /failed to resolve source metadata|pull access denied|manifest unknown|not found: manifest|failed to do request|connection refused|no such host|i\/o timeout|TLS handshake timeout|error pulling image|initializing source|requested access to the resource is denied|repository does not exist/i;
+
+/**
+ * What a failed build fails with: when the base image could not be pulled, the fix too (the
+ * registry's words alone do not say that the demo can be built on another base image); any other
+ * failure as it is.
+ * @param {unknown} err what the engine's build failed with
+ * @param {unknown} baseImage the --base-image value, if any
+ * @returns {never}
+ */
+export function buildFailed(err, baseImage) {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!PULL_FAILED.test(message)) throw err;
+  const base = typeof baseImage === 'string' ? baseImage : 'the Dockerfile\'s BASE_IMAGE';
+  return fail(`${message}. The base image (${base}) could not be pulled: pass one your engine already has or can pull, e.g. npm run build -- --base-image IMAGE`);
+}
 
 /** rehearse drives the engine's CLI (run, start, wait, inspect): only these two share it. */
 export const REHEARSE_ENGINES = /** @type {const} */ (['docker', 'podman']);
