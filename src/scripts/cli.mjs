@@ -532,14 +532,6 @@ export async function kubeContext(values) {
 // the ownership guard: the demo touches nothing it did not create (rules in ownership.mjs)
 
 /**
- * @typedef {{
- *   foreign: (label: string) => string,
- *   otherDemo: (owner: string, label: string) => string,
- * }} Refusals the line to fail with when the namespace exists without this demo's owner label
- *   (foreign), or with another demo's (otherDemo); label: the owner label as key=value
- */
-
-/**
  * The guard for what deploy and teardown do to the namespace (Pod Security labels; delete -k
  * deletes it with everything inside). First what `kubectl kustomize k8s` renders, which is what
  * apply -k / delete -k send: nothing outside the demo's namespace, and the Namespace carries this
@@ -547,7 +539,7 @@ export async function kubeContext(values) {
  * namespace on the cluster: absent, or labelled as this demo's (under --dry-run only printed).
  * @param {string} context the checked kube context
  * @param {{ name: string, namespace: string }} demo crash-demo.json's options
- * @param {Refusals} refusals
+ * @param {import('./ownership.mjs').Refusals} refusals deployRefusals or teardownRefusals
  */
 export async function requireOwnership(context, demo, refusals) {
   if (context === offlineContext && !(await hasTool('kubectl'))) {

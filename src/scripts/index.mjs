@@ -15,6 +15,7 @@ export * from './memory.mjs';
 export * from './options.mjs';
 export * from './ownership.mjs';
 export * from './podstatus.mjs';
+export * from './readiness.mjs';
 export * from './rehearsal.mjs';
 export * from './timeline-svg.mjs';
 export * from './view.mjs';
