@@ -11,6 +11,7 @@ export * from './context.mjs';
 export * from './engine.mjs';
 export * from './events.mjs';
 export * from './firing.mjs';
+export * from './image-load.mjs';
 export * from './incontainer.mjs';
 export * from './memory.mjs';
 export * from './options.mjs';
