@@ -14,6 +14,7 @@ import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './outcome-table.js';
 import { createdContext } from './scripts/clusters.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = {
@@ -79,6 +80,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), ou
     clusterContext: createdContext(o.cluster, o.name),
     /** The objects k8s/kustomization.yaml lists: the demo's k8s/ files, in the order they are applied. */
     k8sResources: k8sResources(plan),
+    /** The app container's memory limit and its rule in words (memory.mjs, which rehearse reads too). */
+    memory: { limit: memoryLimit(o.workers), rule: MEMORY_LIMIT_RULE },
     /** The real cluster this project's tests ran the demos on. */
     verified: VERIFIED_CLUSTER,
     /** Where --crash oom ran on cgroup v2 (a VM, not a kubelet). */

@@ -65,7 +65,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
 import { createdContext } from './clusters.mjs';
-import { judgeContext } from './context.mjs';
+import { LOOPBACK_WORDS, judgeContext } from './context.mjs';
 import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 import { optionRules } from '../options.js';
@@ -129,7 +129,7 @@ export const KUBE_FLAGS = {
     placeholder: 'NAME',
     describe:
       'kube context to use (default: the current one). Only a cluster whose API server is on this ' +
-      "machine's loopback (127.0.0.0/8, ::1, localhost) is accepted, whatever the context is called; " +
+      `machine's loopback (${LOOPBACK_WORDS}) is accepted, whatever the context is called; ` +
       'any other context must be named here and confirmed with --yes',
   },
   yes: { type: 'boolean', describe: 'confirm a --context that is not recognisably local' },
@@ -494,14 +494,10 @@ export async function kubeContext(values) {
     fail(`kubectl is not installed (not found on PATH): ${INSTALL_HINTS['kubectl']}`);
   }
   const kubectl = $({ quiet: true, verbose: false, nothrow: true });
-  let context;
-  if (named) {
-    const known = await kubectl`kubectl config get-contexts -o name`;
-    if (!known.stdout.split('\n').map((s) => s.trim()).includes(named)) {
-      fail(`kube context "${named}" is not in your kubeconfig (kubectl config get-contexts lists them)`);
-    }
-    context = named;
-  } else {
+  // A named context is checked against the kubeconfig's contexts by judgeContext, from the one
+  // `kubectl config view` below: the list is read once.
+  let context = named;
+  if (context === undefined) {
     const current = await kubectl`kubectl config current-context`;
     context = current.stdout.trim();
     if (current.exitCode !== 0 || context === '') {
@@ -536,14 +532,6 @@ export async function kubeContext(values) {
 // the ownership guard: the demo touches nothing it did not create (rules in ownership.mjs)
 
 /**
- * @typedef {{
- *   foreign: (label: string) => string,
- *   otherDemo: (owner: string, label: string) => string,
- * }} Refusals the line to fail with when the namespace exists without this demo's owner label
- *   (foreign), or with another demo's (otherDemo); label: the owner label as key=value
- */
-
-/**
  * The guard for what deploy and teardown do to the namespace (Pod Security labels; delete -k
  * deletes it with everything inside). First what `kubectl kustomize k8s` renders, which is what
  * apply -k / delete -k send: nothing outside the demo's namespace, and the Namespace carries this
@@ -551,7 +539,7 @@ export async function kubeContext(values) {
  * namespace on the cluster: absent, or labelled as this demo's (under --dry-run only printed).
  * @param {string} context the checked kube context
  * @param {{ name: string, namespace: string }} demo crash-demo.json's options
- * @param {Refusals} refusals
+ * @param {import('./ownership.mjs').Refusals} refusals deployRefusals or teardownRefusals
  */
 export async function requireOwnership(context, demo, refusals) {
   if (context === offlineContext && !(await hasTool('kubectl'))) {

@@ -39,6 +39,8 @@ export function clusterKindOf(context) {
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const LOOPBACK_V4 = new RegExp(`^127(\\.${OCTET}){3}$`);
 const THIS_MACHINE = new Set(['localhost', '[::1]', '0.0.0.0']);
+/** The loopback a local cluster's server is on, in the words the --context help and a refusal use. */
+export const LOOPBACK_WORDS = '127.0.0.0/8, ::1, localhost';
 
 /**
  * True when `server` (a cluster's `server:` in the kubeconfig) is an http(s) URL whose host is on
@@ -101,7 +103,7 @@ export function judgeContext(config, context) {
   if (isLoopbackServer(server)) return { local: true, server };
   const named = clusterKindOf(context);
   const despite = named ? `, although its name looks like ${named}'s` : '';
-  return { local: false, server, why: `its server ${server} is not on this machine (loopback: 127.0.0.0/8, ::1, localhost)${despite}` };
+  return { local: false, server, why: `its server ${server} is not on this machine (loopback: ${LOOPBACK_WORDS})${despite}` };
 }
 
 /**

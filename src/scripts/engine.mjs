@@ -1,13 +1,14 @@
 // @ts-check
-// The container engine: which one build, load and rehearse use, and the engine side of rehearse: the
-// `run` command that gives the container what the pod spec gives it, and the few engine calls the
-// restart loop needs (start, wait, inspect), through the engine's own CLI (docker or podman: same
-// flags, same inspect fields).
+// The container engine: which one build, load and rehearse use, what a failed build means, and the
+// engine side of rehearse: the `run` command that gives the container what the pod spec gives it,
+// and the few engine calls the restart loop needs (start, wait, inspect), through the engine's own
+// CLI (docker or podman: same flags, same inspect fields).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
 import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from './memory.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */
 export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
@@ -20,6 +21,25 @@ export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl
 export const ENGINE_FLAGS = {
   engine: { type: 'string', placeholder: 'NAME', choices: BUILD_ENGINES, describe: 'container engine (default: the first installed of docker, podman, nerdctl)' },
 };
+
+/** What docker, podman and nerdctl say when the FROM image cannot be fetched. */
+const PULL_FAILED =
+  /failed to resolve source metadata|pull access denied|manifest unknown|not found: manifest|failed to do request|connection refused|no such host|i\/o timeout|TLS handshake timeout|error pulling image|initializing source|requested access to the resource is denied|repository does not exist/i;
+
+/**
+ * What a failed build fails with: when the base image could not be pulled, the fix too (the
+ * registry's words alone do not say that the demo can be built on another base image); any other
+ * failure as it is.
+ * @param {unknown} err what the engine's build failed with
+ * @param {unknown} baseImage the --base-image value, if any
+ * @returns {never}
+ */
+export function buildFailed(err, baseImage) {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!PULL_FAILED.test(message)) throw err;
+  const base = typeof baseImage === 'string' ? baseImage : 'the Dockerfile\'s BASE_IMAGE';
+  return fail(`${message}. The base image (${base}) could not be pulled: pass one your engine already has or can pull, e.g. npm run build -- --base-image IMAGE`);
+}
 
 /** rehearse drives the engine's CLI (run, start, wait, inspect): only these two share it. */
 export const REHEARSE_ENGINES = /** @type {const} */ (['docker', 'podman']);
@@ -54,7 +74,7 @@ export const REHEARSE_LABEL = 'io.github.create-crash-demo.rehearse';
 
 /**
  * The memory limit the generated manifest sets for the app container, and where it was read.
- * Falls back to the formula the manifest templates use (96Mi + 16Mi per worker).
+ * Falls back to the formula the manifest templates use (memory.mjs).
  * @param {string} root the project root
  * @param {{ workload: string, workers: number }} options
  * @returns {{ quantity: string, source: string }}
@@ -73,7 +93,7 @@ export function manifestMemoryLimit(root, options) {
       if (typeof memory === 'string' || typeof memory === 'number') return { quantity: String(memory), source: file };
     }
   }
-  return { quantity: `${96 + 16 * options.workers}Mi`, source: 'crash-demo.json (96Mi + 16Mi per worker, as the manifest)' };
+  return { quantity: memoryLimit(options.workers), source: `crash-demo.json (${MEMORY_LIMIT_RULE}, as the manifest)` };
 }
 
 /**

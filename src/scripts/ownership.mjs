@@ -8,7 +8,7 @@
 //   - the namespace on the cluster is absent, or carries this demo's owner label (namespaceOwner).
 // The owner label names the demo, so two demos never take each other's namespace: a demo is its
 // name in its namespace (the Deployment and Service are called by it), and the label says whose
-// namespace it is.
+// namespace it is. deployRefusals and teardownRefusals are what each says when it will not act.
 
 /** The label k8s/namespace.yaml puts on the namespace; its value is the demo's name. */
 export const OWNER_LABEL = 'create-crash-demo/owner';
@@ -57,4 +57,55 @@ export function namespaceOwner(stdout) {
   const obj = JSON.parse(stdout);
   if (obj.kind === 'List' && (obj.items ?? []).length === 0) return { exists: false };
   return { exists: true, owner: obj.metadata?.labels?.[OWNER_LABEL] ?? null };
+}
+
+/**
+ * @typedef {{
+ *   foreign: (label: string) => string,
+ *   otherDemo: (owner: string, label: string) => string,
+ * }} Refusals the line to fail with when the namespace exists without this demo's owner label
+ *   (foreign), or with another demo's (otherDemo); label: the owner label as key=value
+ */
+
+/** What fixes a namespace that is not the demo's: a namespace of its own, by regenerating. */
+const OWN_NAMESPACE = 'npx create-crash-demo . --overwrite --namespace NAME';
+
+/**
+ * Why deploy will not take over a namespace that is not this demo's.
+ * @param {string} namespace crash-demo.json's namespace
+ * @returns {Refusals}
+ */
+export function deployRefusals(namespace) {
+  const regenerate = `Choose another one: ${OWN_NAMESPACE}`;
+  return {
+    foreign: (label) =>
+      `namespace "${namespace}" already exists without the label ${label}: deploy will not take over a namespace ` +
+      'it did not create (it would set its Pod Security labels, and teardown would delete it with everything in it). ' +
+      regenerate,
+    otherDemo: (owner, label) =>
+      `namespace "${namespace}" belongs to the demo "${owner}" (label ${OWNER_LABEL}=${owner}), not to this one (${label}): ` +
+      `deploy will not take it over (teardown would then delete "${owner}" with it). ${regenerate}`,
+  };
+}
+
+/**
+ * Why teardown will not delete a namespace that is not this demo's, and how to delete only the demo's objects.
+ * @param {string} context the checked kube context
+ * @param {{ name: string, namespace: string, workload: string }} demo crash-demo.json's options
+ * @returns {Refusals}
+ */
+export function teardownRefusals(context, { name, namespace, workload }) {
+  const only =
+    `Delete only the demo's objects: kubectl --context ${context} -n ${namespace} delete ${workload},service ` +
+    `-l app.kubernetes.io/instance=${name}`;
+  return {
+    foreign: (label) =>
+      `teardown will not delete namespace "${namespace}": it exists without the label ${label}, so the demo ` +
+      `did not create it (kubectl delete -k k8s deletes the namespace with everything in it). ${only}; and give the demo ` +
+      `a namespace of its own: ${OWN_NAMESPACE}`,
+    otherDemo: (owner, label) =>
+      `teardown will not delete namespace "${namespace}": it belongs to the demo "${owner}" ` +
+      `(label ${OWNER_LABEL}=${owner}), not to this one (${label}), and kubectl delete -k k8s would delete "${owner}" with it. ` +
+      `${only}; or tear it down from the demo "${owner}"`,
+  };
 }

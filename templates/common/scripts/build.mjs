@@ -1,17 +1,7 @@
 // @ts-check
 // Build the demo image with whichever container engine is installed, tagged <name>:<version>.
 import {
-  BUILD_ENGINES,
-  dryRun,
-  ENGINE_FLAGS,
-  fail,
-  imageRef,
-  main,
-  parseFlags,
-  pickEngine,
-  run,
-  say,
-  step,
+  BUILD_ENGINES, buildFailed, dryRun, ENGINE_FLAGS, imageRef, main, parseFlags, pickEngine, run, say, step,
 } from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
@@ -22,10 +12,6 @@ export const BUILD_FLAGS = {
   network: { type: 'string', placeholder: 'MODE', describe: 'network for RUN steps, passed to the engine (e.g. host, for machines without a bridge network)' },
 };
 
-/** What docker, podman and nerdctl say when the FROM image cannot be fetched. */
-const PULL_FAILED =
-  /failed to resolve source metadata|pull access denied|manifest unknown|not found: manifest|failed to do request|connection refused|no such host|i\/o timeout|TLS handshake timeout|error pulling image|initializing source|requested access to the resource is denied|repository does not exist/i;
-
 // ---- steps --------------------------------------------------------------------------------------
 
 /**
@@ -35,23 +21,10 @@ const PULL_FAILED =
 export async function build(flags) {
   const engine = await pickEngine(flags['engine'], BUILD_ENGINES);
   const image = imageRef();
-  const args = [
-    'build',
-    ...(typeof flags['network'] === 'string' ? ['--network', flags['network']] : []),
-    ...(typeof flags['base-image'] === 'string' ? ['--build-arg', `BASE_IMAGE=${flags['base-image']}`] : []),
-    '-t',
-    image,
-    '.',
-  ];
-  try {
-    await step(`building ${image} with ${engine}`, () => run`${engine} ${args}`);
-  } catch (err) {
-    // The registry's words alone do not say that the demo can be built on another base image.
-    const message = err instanceof Error ? err.message : String(err);
-    if (!PULL_FAILED.test(message)) throw err;
-    const base = typeof flags['base-image'] === 'string' ? flags['base-image'] : 'the Dockerfile\'s BASE_IMAGE';
-    fail(`${message}. The base image (${base}) could not be pulled: pass one your engine already has or can pull, e.g. npm run build -- --base-image IMAGE`);
-  }
+  const network = typeof flags['network'] === 'string' ? ['--network', flags['network']] : [];
+  const baseImage = typeof flags['base-image'] === 'string' ? ['--build-arg', `BASE_IMAGE=${flags['base-image']}`] : [];
+  await step(`building ${image} with ${engine}`, () => run`${engine} build ${[...network, ...baseImage, '-t', image, '.']}`)
+    .catch((err) => buildFailed(err, flags['base-image'])); // a base image that cannot be pulled: says which to pass
   if (!dryRun()) say(`built ${image} with ${engine}: next, npm run load (a cluster) or npm run rehearse (no cluster)`);
   return image;
 }

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  clusterExists, clusterPlan, createdContext, dryRun, fail, main, note,
-  parseFlags, projectRoot, readDemo, requireTool, run, say, step,
+  clusterExists, clusterPlan, createdContext, dryRun, fail, main, note, parseFlags, projectRoot, readDemo, requireTool, run,
+  say, step,
 } from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
@@ -18,9 +18,8 @@ export const CLUSTER_FLAGS = {};
 /** @returns {Promise<string>} the context the new cluster has */
 export async function createCluster() {
   const { options } = readDemo();
-  const withConfig = existsSync(resolve(projectRoot, 'kind-config.yaml'));
   // e.g. kind: `kind get clusters`, then `kind create cluster --name NAME [--config kind-config.yaml]`
-  const plan = clusterPlan(options.cluster, options.name, withConfig);
+  const plan = clusterPlan(options.cluster, options.name, existsSync(resolve(projectRoot, 'kind-config.yaml')));
   if ('refuse' in plan) return fail(plan.refuse);
   await requireTool(plan.tool);
   const listed = await run`${plan.tool} ${plan.list}`;
@@ -36,8 +35,7 @@ export async function createCluster() {
 main(import.meta.url, async () => {
   parseFlags({
     script: 'cluster',
-    summary:
-      "Create the local cluster the demo's --cluster names (kind for auto), named after the demo, with kind-config.yaml " +
+    summary: "Create the local cluster the demo's --cluster names (kind for auto), named after the demo, with kind-config.yaml " +
       'if the demo has one. A cluster of that name that already exists is refused, never reused or replaced.',
     flags: CLUSTER_FLAGS,
   });
