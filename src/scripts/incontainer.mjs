@@ -1,6 +1,7 @@
 // @ts-check
 // Commands inspect runs inside the demo's container, through `kubectl exec`: the images have no curl,
-// so an HTTP GET goes through the runtime's own interpreter.
+// so an HTTP GET goes through the runtime's own interpreter (src/runtimes/: each runtime's httpGet).
+import { RUNTIMES } from '../runtimes/index.js';
 
 /**
  * The argv of a GET / to the app, from inside its container.
@@ -8,8 +9,6 @@
  * @param {number} port the app's port
  */
 export function httpGetArgv(runtime, port) {
-  const url = `http://127.0.0.1:${port}/`;
-  return runtime === 'node'
-    ? ['node', '-e', `fetch("${url}").then((r) => r.text()).then(console.log)`]
-    : ['python3', '-c', `import urllib.request as u; print(u.urlopen("${url}").read().decode())`];
+  const spec = Object.hasOwn(RUNTIMES, runtime) ? RUNTIMES[/** @type {keyof typeof RUNTIMES} */ (runtime)] : RUNTIMES.python;
+  return spec.httpGet(`http://127.0.0.1:${port}/`);
 }
