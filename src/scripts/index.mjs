@@ -15,5 +15,6 @@ export * from './options.mjs';
 export * from './ownership.mjs';
 export * from './podstatus.mjs';
 export * from './rehearsal.mjs';
+export * from './time.mjs';
 export * from './timeline-svg.mjs';
 export * from './view.mjs';
