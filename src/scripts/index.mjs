@@ -18,3 +18,5 @@ export * from './rehearsal.mjs';
 export * from './time.mjs';
 export * from './timeline-svg.mjs';
 export * from './view.mjs';
+export * from './viewer.mjs';
+export * from './watching.mjs';
