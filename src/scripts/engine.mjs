@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
 import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
 import { MEMORY_LIMIT_RULE, memoryLimit } from './memory.mjs';
+import { isoTime } from './time.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */
 export const BUILD_ENGINES = /** @type {const} */ (['docker', 'podman', 'nerdctl']);
@@ -156,10 +157,8 @@ export function runArgs(o) {
 export function parseState(text) {
   /** @type {Record<string, unknown>} */
   const s = JSON.parse(text);
-  const iso = (/** @type {unknown} */ t) => {
-    const v = typeof t === 'string' ? Date.parse(t) : NaN;
-    return Number.isNaN(v) ? new Date(0).toISOString() : new Date(v).toISOString();
-  };
+  // A run that never started or ended reads as the epoch: the loop needs a time either way.
+  const iso = (/** @type {unknown} */ t) => isoTime(typeof t === 'string' ? t : null) ?? new Date(0).toISOString();
   return {
     running: s['Running'] === true,
     exitCode: typeof s['ExitCode'] === 'number' ? s['ExitCode'] : -1,

@@ -14,6 +14,7 @@
 import { YAML } from 'zx';
 import { findBackoffMessages, parseBackoffMessage, scheduleFromRecording } from './backoff.mjs';
 import { parseHumanDuration, printPod } from './podstatus.mjs';
+import { isoTime } from './time.mjs';
 
 /** @import { Pod } from './podstatus.mjs' */
 /** @import { ContainerStatus } from './podstatus.mjs' */
@@ -193,16 +194,6 @@ function excerptPod(status) {
 }
 
 /**
- * @param {string | undefined | null} t
- * @returns {string | null}
- */
-function iso(t) {
-  if (!t) return null;
-  const v = Date.parse(t);
-  return Number.isNaN(v) ? null : new Date(v).toISOString();
-}
-
-/**
  * One event per container of a pod, as kubectl would show the pod at that moment.
  * @param {Pod} pod
  * @param {{ time?: string | null, now?: number }} [opts] now: the clock for kubectl's ages
@@ -234,9 +225,9 @@ export function eventsFromPod(pod, opts = {}) {
       lastReason: term?.reason || null,
       backoffSeconds: backoff?.backoffSeconds ?? null,
       message: message === null ? null : message.replace(/\s+/g, ' ').trim(),
-      startedAt: iso(state.running?.startedAt),
-      lastStartedAt: iso(term?.startedAt),
-      lastFinishedAt: iso(term?.finishedAt),
+      startedAt: isoTime(state.running?.startedAt),
+      lastStartedAt: isoTime(term?.startedAt),
+      lastFinishedAt: isoTime(term?.finishedAt),
     };
   });
 }
@@ -311,13 +302,6 @@ export function parseTable(text) {
     });
   }
   return rows;
-}
-
-/**
- * @param {string | undefined} t describe's time format, `Wed, 14 Jul 2021 19:52:22 +0000`
- */
-function describeTime(t) {
-  return iso(t);
 }
 
 /**
@@ -420,8 +404,9 @@ export function parseDescribe(text) {
       else if (key === 'Message') st.message = v;
       else if (key === 'Exit Code') st.exitCode = Number(v);
       else if (key === 'Signal') st.signal = Number(v);
-      else if (key === 'Started') st.startedAt = describeTime(v);
-      else if (key === 'Finished') st.finishedAt = describeTime(v);
+      // describe's times read `Wed, 14 Jul 2021 19:52:22 +0000`: Date.parse takes them
+      else if (key === 'Started') st.startedAt = isoTime(v);
+      else if (key === 'Finished') st.finishedAt = isoTime(v);
     }
   }
   return { pods, events };
@@ -554,7 +539,7 @@ export function parseObservations(input) {
       const observations = [];
       for (const v of values.slice(1)) {
         if (!isObject(v)) continue;
-        for (const pod of asPods(v.object)) observations.push({ time: iso(v.time), pod });
+        for (const pod of asPods(v.object)) observations.push({ time: isoTime(v.time), pod });
       }
       if (observations.length === 0) {
         throw new Error(`a watch recording with no pods in it: its header, then ${whatIsIn(values.slice(1).map((v) => (isObject(v) ? v.object : v)))}`);

@@ -8,6 +8,7 @@
 // has an error container", merged): a pod whose last-read reason is Completed shows the reason of a
 // container that exited non-zero instead. HumanDuration is k8s.io/apimachinery/pkg/util/duration.
 // Pure: the "now" that ages are measured against is an argument.
+import { epochMs } from './time.mjs';
 
 /**
  * @typedef {{ exitCode?: number, signal?: number, reason?: string, message?: string, startedAt?: string | null, finishedAt?: string | null }} Terminated
@@ -51,21 +52,20 @@ function conditionTrue(conditions, type) {
   return false;
 }
 
-/** @param {string | null | undefined} t */
-function millis(t) {
-  if (!t) return null;
-  const v = Date.parse(t);
-  return Number.isNaN(v) ? null : v;
-}
-
 /**
- * The reason printPod derives from a terminated state (with "Init:" for init containers).
- * @param {Terminated} t
+ * A terminated container's reason. Two writers, one rule each: the kubelet names an exit from what
+ * the runtime reports (OOMKilled, else Completed for 0, Error otherwise: rehearse plays the kubelet),
+ * and kubectl prints the reason a pod object carries, falling back to Signal:N or ExitCode:N when a
+ * status has none (printPod, with "Init:" for init containers). kubectl never invents Error or
+ * Completed, so the fallback is the caller's: `by`.
+ * @param {{ reason?: string, signal?: number, exitCode?: number, oomKilled?: boolean }} t
+ * @param {'kubelet' | 'kubectl'} [by]
  */
-function terminatedReason(t) {
+export function terminatedReason(t, by = 'kubelet') {
   if (t.reason) return t.reason;
-  if (t.signal) return `Signal:${t.signal}`;
-  return `ExitCode:${t.exitCode ?? 0}`;
+  if (by === 'kubectl') return t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode ?? 0}`;
+  if (t.oomKilled) return 'OOMKilled';
+  return t.exitCode === 0 ? 'Completed' : 'Error';
 }
 
 /**
@@ -158,7 +158,7 @@ export function printPod(pod, opts = {}) {
     const state = container.state ?? {};
     const restartable = isRestartableInitContainer(initContainers.get(container.name));
     restarts += container.restartCount ?? 0;
-    const lastFinished = millis(container.lastState?.terminated?.finishedAt);
+    const lastFinished = epochMs(container.lastState?.terminated?.finishedAt);
     if (lastFinished !== null && lastRestartDate < lastFinished) lastRestartDate = lastFinished;
     if (restartable) {
       restartableInitContainerRestarts += container.restartCount ?? 0;
@@ -173,7 +173,7 @@ export function printPod(pod, opts = {}) {
     }
     if (state.terminated) {
       // initialization is failed
-      reason = `Init:${terminatedReason(state.terminated)}`;
+      reason = `Init:${terminatedReason(state.terminated, 'kubectl')}`;
       initializing = true;
     } else if (state.waiting && state.waiting.reason && state.waiting.reason !== 'PodInitializing') {
       reason = `Init:${state.waiting.reason}`;
@@ -196,12 +196,12 @@ export function printPod(pod, opts = {}) {
       const container = /** @type {ContainerStatus} */ (statuses[i]);
       const state = container.state ?? {};
       restarts += container.restartCount ?? 0;
-      const lastFinished = millis(container.lastState?.terminated?.finishedAt);
+      const lastFinished = epochMs(container.lastState?.terminated?.finishedAt);
       if (lastFinished !== null && lastRestartDate < lastFinished) lastRestartDate = lastFinished;
       if (state.waiting && state.waiting.reason) {
         reason = state.waiting.reason;
       } else if (state.terminated) {
-        reason = terminatedReason(state.terminated);
+        reason = terminatedReason(state.terminated, 'kubectl');
         // PR #124766: remember a failed container's reason.
         if ((state.terminated.exitCode ?? 0) !== 0) errorReason = reason;
       } else if (container.ready && state.running) {
@@ -228,7 +228,7 @@ export function printPod(pod, opts = {}) {
   if (restarts !== 0 && lastRestartDate !== 0) {
     restartsText = `${restarts} (${humanDuration(now - lastRestartDate)} ago)`;
   }
-  const created = millis(meta.creationTimestamp);
+  const created = epochMs(meta.creationTimestamp);
   return {
     name: meta.name ?? '',
     ready: `${readyContainers}/${totalContainers}`,

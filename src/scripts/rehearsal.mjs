@@ -8,6 +8,8 @@
 // clock are arguments, so the loop runs in unit tests without Docker and without waiting.
 import { backoffMessage, planRestart } from './backoff.mjs';
 import { syntheticPod } from './events.mjs';
+import { terminatedReason } from './podstatus.mjs';
+import { epochMs } from './time.mjs';
 
 /** @import { Schedule } from './backoff.mjs' */
 /** @import { Pod } from './podstatus.mjs' */
@@ -36,15 +38,6 @@ import { syntheticPod } from './events.mjs';
  * @property {() => number} now  ms since the epoch
  * @property {(ms: number, signal: AbortSignal) => Promise<void>} sleep  resolves early on abort
  */
-
-/**
- * The terminated reason the kubelet would report: the runtime's OOM flag, else by exit code.
- * @param {{ exitCode: number, oomKilled: boolean }} s
- */
-export function terminatedReason(s) {
-  if (s.oomKilled) return 'OOMKilled';
-  return s.exitCode === 0 ? 'Completed' : 'Error';
-}
 
 /**
  * The most restarts --until may wait for: past the sixth, every restart waits the 5m0s cap, so 100
@@ -128,11 +121,6 @@ export function createPodState(id) {
   };
 }
 
-/** @param {string} iso */
-function seconds(iso) {
-  return Date.parse(iso) / 1000;
-}
-
 /**
  * The rehearsal: start the container, and on every exit restart it when the kubelet would. Each
  * pod state goes to `emit`, which returns true to stop (--until); `signal` stops it (Ctrl-C).
@@ -172,7 +160,7 @@ export async function runRehearsal(o) {
     await o.onExit?.(run);
     if (signal.aborted) return stopped();
 
-    const plan = planRestart(entry, seconds(run.finishedAt), schedule);
+    const plan = planRestart(entry, (epochMs(run.finishedAt) ?? NaN) / 1000, schedule);
     entry = plan.entry;
     if (plan.backoffSeconds !== null) {
       const message = backoffMessage({ ...id, backoffSeconds: plan.backoffSeconds });

@@ -5,6 +5,7 @@
 // watch (kubectl) and rehearse (Docker on the kubelet's schedule) both print through createView().
 import { DEFAULT_SCHEDULE, goDuration } from './backoff.mjs';
 import { humanDuration } from './podstatus.mjs';
+import { epochMs } from './time.mjs';
 
 /** @import { WatchEvent } from './events.mjs' */
 /** @import { Schedule } from './backoff.mjs' */
@@ -67,13 +68,6 @@ export function jsonState(e) {
   };
 }
 
-/** @param {string | null} t */
-function ms(t) {
-  if (!t) return null;
-  const v = Date.parse(t);
-  return Number.isNaN(v) ? null : v;
-}
-
 /**
  * Seconds as a short clock reading: 0s, 9s, 1m20s, 1h2m (whole seconds, Go style without `0s` tails).
  * @param {number} s
@@ -127,7 +121,7 @@ export function createView(opts = {}) {
 
   /** @param {string | null} iso */
   const tOf = (iso) => {
-    const v = ms(iso);
+    const v = epochMs(iso);
     if (v === null || origin === null) return null;
     return (v - origin) / 1000;
   };
@@ -135,7 +129,7 @@ export function createView(opts = {}) {
   /** @param {WatchEvent} e */
   const eventT = (e) => {
     if (e.time) {
-      const v = /** @type {number} */ (ms(e.time));
+      const v = /** @type {number} */ (epochMs(e.time));
       if (origin === null) origin = v;
       clock ??= 'time';
       return (v - origin) / 1000;
@@ -199,8 +193,8 @@ export function createView(opts = {}) {
     /** @type {Restart | null} */
     let restart = null;
     if (prev && prev.restarts !== null && e.restarts !== null && e.restarts > prev.restarts) {
-      const started = ms(e.startedAt);
-      const finished = ms(e.lastFinishedAt);
+      const started = epochMs(e.startedAt);
+      const finished = epochMs(e.lastFinishedAt);
       const observed = started !== null && finished !== null ? (started - finished) / 1000 : null;
       // Restart 1 is immediate on every kubelet; later ones wait for the announced back-off.
       const kubelet = track.pendingBackoff ?? (e.restarts === 1 ? 0 : null);
@@ -240,8 +234,8 @@ export function createView(opts = {}) {
     const notes = [];
     if (e.backoffSeconds !== null) {
       let note = `kubelet back-off ${goDuration(e.backoffSeconds)}`;
-      const finished = ms(e.lastFinishedAt);
-      const now = ms(e.time);
+      const finished = epochMs(e.lastFinishedAt);
+      const now = epochMs(e.time);
       if (finished !== null && now !== null) {
         note += `, next restart in ${shortDuration(finished / 1000 + e.backoffSeconds - now / 1000)}`;
       }
@@ -282,7 +276,7 @@ export function createView(opts = {}) {
     for (const track of tracks.values()) {
       const e = track.last;
       if (!e || e.status !== 'CrashLoopBackOff' || e.backoffSeconds === null) continue;
-      const finished = ms(e.lastFinishedAt);
+      const finished = epochMs(e.lastFinishedAt);
       if (finished === null) continue;
       const left = finished / 1000 + e.backoffSeconds - nowMs / 1000;
       parts.push(`${e.pod}/${e.container}: next restart in ${shortDuration(Math.max(0, left))} (back-off ${goDuration(e.backoffSeconds)})`);
