@@ -9,13 +9,13 @@ import { resolve } from 'node:path';
 import { YAML } from 'zx';
 import {
   asPods,
-  createJsonSplitter,
   createNormalizer,
   createView,
   DEFAULT_SCHEDULE,
   demoSchedule,
   dryRun,
   fail,
+  followPods,
   KUBE_FLAGS,
   kubeArgs,
   kubeContext,
@@ -147,7 +147,6 @@ export async function watchLive(context, o) {
   recording?.write(recordingHeader({ command: ['kubectl', ...args], startedAt: new Date().toISOString(), schedule: o.schedule }) + '\n');
 
   const view = createView({ schedule: o.schedule });
-  const splitter = createJsonSplitter();
   const normalizer = createNormalizer();
   const end = () => {
     try {
@@ -172,9 +171,8 @@ export async function watchLive(context, o) {
 
   if (!o.json) process.stdout.write(view.header() + '\n');
   try {
-    for await (const chunk of p.stdout) {
-      const time = new Date().toISOString();
-      for (const value of splitter.push(String(chunk))) {
+    for await (const { time, values } of followPods(p)) {
+      for (const value of values) {
         recording?.write(recordingLine(time, value) + '\n');
         for (const pod of asPods(value)) {
           if (show(view, normalizer.push({ time, pod }), { json: o.json, until: o.until, clearTicker })) stop();
