@@ -20,4 +20,5 @@ export * from './podstatus.mjs';
 export * from './rehearsal.mjs';
 export * from './restarts.mjs';
 export * from './timeline-svg.mjs';
+export * from './underwatch.mjs';
 export * from './view.mjs';
