@@ -31,6 +31,7 @@
 //       Under --dry-run all three print the exact command (shell-quoted, one line) to stdout and
 //       run nothing. Commands run in the project root. A failing command becomes one line:
 //       "<cmd> failed (exit N): <last line of its stderr>".
+//   exitedLine(what, out)  how a background command ended: "<what> exited (N): <last stderr line>"
 //   dryRun() -> boolean    whether --dry-run is on
 //   say(text)              a line for the user (stdout, or stderr under --dry-run so that stdout
 //                          holds nothing but commands); note(text): a dim line on stderr
@@ -54,6 +55,9 @@
 //       (Ctrl-C), SIGTERM (kill), SIGHUP (the terminal closed), and its parent going away (`npm run`
 //       passes npm's SIGTERM to its sh, which dies without passing it on). stop(signal) is called once;
 //       `received` is the signal. main() then exits 128 + its number, after the script's summary.
+//   interruptible((signal, stops) => ..., also?)
+//       onStop as an AbortSignal, for what runs in its own process group (runBackground) and must
+//       be told; also(signal) hears the signal too. Disposed when the body ends.
 //   outputFile(flag, path) -> path
 //       Checks, before anything starts, that an output file (--record, --svg) can be written where
 //       asked: one line naming the flag and the reason, instead of a crash after the container started.
@@ -376,6 +380,16 @@ export async function stopBackground(p) {
   await p;
 }
 
+/**
+ * How a runBackground() command ended, in one line: `<what> exited (1): <its last stderr line>`.
+ * @param {string} what e.g. `kubectl port-forward`
+ * @param {ProcessOutput} out
+ */
+export function exitedLine(what, out) {
+  const why = out.stderr.trim().split('\n').pop() ?? '';
+  return `${what} exited (${out.exitCode ?? out.signal})${why ? `: ${why}` : ''}`;
+}
+
 /** @param {import('zx').ProcessPromise} p */
 function printOnly(p) {
   process.stdout.write(p.cmd + '\n');
@@ -652,6 +666,27 @@ export function onStop(stop) {
       clearInterval(poll);
     },
   };
+}
+
+/**
+ * Runs body with a signal that Ctrl-C, kill or a closed terminal aborts (onStop): what it runs in
+ * its own process group (runBackground) does not get the terminal's signal and must be told.
+ * @template T
+ * @param {(signal: AbortSignal, stops: { readonly received: NodeJS.Signals | null }) => Promise<T>} body
+ * @param {(signal: NodeJS.Signals) => void} [also] told the signal too
+ * @returns {Promise<T>}
+ */
+export async function interruptible(body, also) {
+  const interrupt = new AbortController();
+  const signals = onStop((signal) => {
+    interrupt.abort();
+    also?.(signal);
+  });
+  try {
+    return await body(interrupt.signal, signals);
+  } finally {
+    signals.dispose();
+  }
 }
 
 /**

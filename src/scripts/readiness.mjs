@@ -4,6 +4,7 @@
 // imagePullPolicy: Never, will not pull it).
 import { fail, imageRef, run } from './cli.mjs';
 import { containerExits } from './firing.mjs';
+import { podSelector } from './follow.mjs';
 
 /**
  * Why deploy does not wait for the pod to be ready, or null when it waits. With trigger startup a
@@ -27,7 +28,7 @@ export function noReadyWait(demo) {
  */
 export async function explainNotReady(err, kube, demo) {
   const { options } = demo;
-  const out = await run`kubectl ${kube} -n ${options.namespace} get pods -l ${`app.kubernetes.io/name=${options.name}`} -o json`.catch(() => null);
+  const out = await run`kubectl ${kube} -n ${options.namespace} get pods -l ${podSelector(options)} -o json`.catch(() => null);
   if (neverPulled(out?.stdout ?? '{}')) {
     fail(`the pod shows ErrImageNeverPull: the image ${imageRef(demo)} is not in the cluster (it is never pulled). Load it: npm run load, then npm run deploy again`);
   }

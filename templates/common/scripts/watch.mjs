@@ -5,12 +5,9 @@
 // Live: `kubectl get pods -w -o json` (kubectl from zx, no client library). --replay plays a
 // recording (--record) or a `kubectl get pod(s)` / `describe` dump through the same view.
 import {
-  asPods, createJsonSplitter, createPrinter, createRecording, dryRun, fail, kubeArgs, kubeContext, main, onStop,
-  parseFlags, readDemo, replay, requireTool, runBackground, say, WATCH_FLAGS, watchOptions,
+  asPods, createPrinter, createRecording, dryRun, fail, followPods, kubeArgs, kubeContext, main, onStop, parseFlags,
+  podSelector, readDemo, replay, requireTool, runBackground, say, stopBackground, WATCH_FLAGS, watchOptions,
 } from 'create-crash-demo/scripts';
-
-// ---- config -------------------------------------------------------------------------------------
-const SELECTOR_LABEL = 'app.kubernetes.io/name';
 
 /**
  * @param {string} context the checked kube context
@@ -19,36 +16,25 @@ const SELECTOR_LABEL = 'app.kubernetes.io/name';
 export async function watchLive(context, o) {
   const { options } = readDemo();
   await requireTool('kubectl');
-  // -- the follower: kubectl get pods -w -o json, its output split into pod objects ---------------
-  const args = [...kubeArgs(context), 'get', 'pods', '-n', options.namespace, '-l', `${SELECTOR_LABEL}=${options.name}`, '-w', '-o', 'json'];
+  const args = [...kubeArgs(context), 'get', 'pods', '-n', options.namespace, '-l', podSelector(options), '-w', '-o', 'json'];
   const p = runBackground`kubectl ${args}`;
   if (!p) return; // --dry-run: the command was printed
 
   const recording = createRecording(o.record, ['kubectl', ...args], o.schedule);
   const printer = createPrinter({ ...o, ticking: true });
-  const splitter = createJsonSplitter();
-  const end = () => {
-    try {
-      p.kill('SIGTERM').catch(() => {});
-    } catch {
-      // kubectl has already ended: nothing to stop
-    }
-  };
   // Asked to stop (--until, or a signal): kubectl's exit on our SIGTERM (1, 143 or the signal) is no failure.
   let stopped = false;
   const stop = () => {
-    if (stopped) return;
     stopped = true;
-    end();
+    void stopBackground(p);
   };
   // Ctrl-C, kill, a closed terminal: stop watching, then the summary and the SVG, exit 128 + signal.
   const signals = onStop(stop);
 
   printer.header();
   try {
-    for await (const chunk of p.stdout) {
-      const time = new Date().toISOString();
-      for (const value of splitter.push(String(chunk))) {
+    for await (const { time, values } of followPods(p)) {
+      for (const value of values) {
         recording.write(time, value);
         for (const pod of asPods(value)) {
           if (printer.show({ time, pod })) stop();
@@ -58,7 +44,7 @@ export async function watchLive(context, o) {
     }
   } finally {
     printer.stop();
-    end(); // kubectl runs detached: it must not outlive the watch, whatever ended the loop
+    void stopBackground(p); // kubectl runs detached: it must not outlive the watch, whatever ended the loop
     await recording.end();
   }
   const result = await p;
@@ -67,7 +53,6 @@ export async function watchLive(context, o) {
     const last = result.stderr.trim().split('\n').pop() ?? '';
     fail(`kubectl get pods -w failed (exit ${result.exitCode})${last ? `: ${last}` : ''}`);
   }
-  // -- end of the follower ------------------------------------------------------------------------
   printer.finish({ before: signals.received ? [`stopped by ${signals.received}`] : [], svg: o.svg, title: 'Restart timeline', record: o.record });
 }
 
