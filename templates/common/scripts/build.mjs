@@ -13,11 +13,7 @@ export const BUILD_FLAGS = {
 };
 
 // ---- steps --------------------------------------------------------------------------------------
-
-/**
- * @param {import('create-crash-demo/scripts').FlagValues} flags
- * @returns {Promise<string>} the image reference built
- */
+/** @param {import('create-crash-demo/scripts').FlagValues} flags @returns {Promise<string>} the image built */
 export async function build(flags) {
   const engine = await pickEngine(flags['engine'], BUILD_ENGINES);
   const image = imageRef();

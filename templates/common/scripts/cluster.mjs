@@ -14,7 +14,6 @@ import {
 export const CLUSTER_FLAGS = {};
 
 // ---- steps --------------------------------------------------------------------------------------
-
 /** @returns {Promise<string>} the context the new cluster has */
 export async function createCluster() {
   const { options } = readDemo();

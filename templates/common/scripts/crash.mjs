@@ -14,7 +14,6 @@ import {
 export const CRASH_FLAGS = { ...CRASH_TIMES_FLAG, ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------
-
 /**
  * @param {string} context the checked kube context
  * @param {{ times?: number, signal?: AbortSignal }} [opts] signal: abort it (Ctrl-C) to stop the

@@ -14,7 +14,6 @@ export const DEPLOY_FLAGS = {
 };
 
 // ---- steps --------------------------------------------------------------------------------------
-
 /** Fails with one line unless the demo owns its namespace and all k8s/ renders. @param {string} context */
 export async function checkNamespace(context) {
   const { options } = readDemo();

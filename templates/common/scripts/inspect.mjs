@@ -9,7 +9,6 @@ import {
 export const INSPECT_FLAGS = { ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------
-
 /** @param {string} context the checked kube context */
 export async function inspect(context) {
   const { options } = readDemo();

@@ -11,11 +11,7 @@ import {
 export const LOAD_FLAGS = { ...ENGINE_FLAGS, ...LOAD_CLUSTER_FLAGS, ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------
-
-/**
- * @param {import('create-crash-demo/scripts').FlagValues} flags
- * @param {string} context the checked kube context
- */
+/** @param {import('create-crash-demo/scripts').FlagValues} flags @param {string} context the checked kube context */
 export async function load(flags, context) {
   const demo = readDemo();
   const image = imageRef(demo);

@@ -12,7 +12,6 @@ import {
 export const TEARDOWN_FLAGS = { ...KUBE_FLAGS };
 
 // ---- steps --------------------------------------------------------------------------------------
-
 /** @param {string} context the checked kube context */
 export async function teardown(context) {
   const { options } = readDemo();
