@@ -391,7 +391,32 @@ describe('npm run rehearse on the real engine', { concurrency: true }, () => {
       assert.equal(await withTimeout(term.exited, 60_000, 'rehearse to quit on q'), 0, term.output);
       assert.match(term.output, /the crash fired 1 time\(s\)/);
       assert.doesNotMatch(term.output, /was not reached/);
+      // The closing line points at the cluster run, which watches by itself (no "then npm run watch").
+      assert.match(term.output, /This was a rehearsal of the kubelet's restart policy on docker; on a cluster: npm run demo/);
+      assert.doesNotMatch(term.output, /npm run watch/);
       assert.deepEqual(await containersOf(demo.image), [], 'q removed the container');
+    } finally {
+      term.kill();
+      events.stop();
+      await removeContainersOf(demo.image);
+    }
+  });
+
+  test("at a terminal, a demo that refuses to crash shows the app's own punch line on screen as it happens: its parent, PID 1, is still alive after SIGKILL", { timeout: 5 * 60_000 }, async () => {
+    const demo = await scaffoldAndBuild('python', 'e2e-rh-punch', ['--crash', 'kill-parent', '--pid1', 'exec', '--trigger', 'http']);
+    const events = engineEvents(demo.image);
+    const term = new Terminal([process.execPath, join(demo.dir, 'scripts', 'rehearse.mjs'), '--network', 'host', '--no-svg'], demo.dir);
+    try {
+      await events.ready;
+      await term.waitFor(/1\/1\s+Running/, 120_000);
+      term.type('c');
+      await term.waitFor(/c pressed: POST \/crash: 202 /, 30_000);
+      await term.waitFor(/app log: crash-demo: my parent pid=1 is still alive after SIGKILL/, 30_000);
+      assert.deepEqual(events.of('die').map((e) => e.exitCode), [], 'the container never exited: the kernel dropped the SIGKILL');
+      term.type('q');
+      assert.equal(await withTimeout(term.exited, 60_000, 'rehearse to quit on q'), 0, term.output);
+      assert.match(term.output, /the crash fired 1 time\(s\)/);
+      assert.match(term.output, /RESTARTS 0/);
     } finally {
       term.kill();
       events.stop();
