@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from './support/bin.js';
+import { BIN, runBin } from './support/bin.js';
 import { KEY, Terminal } from './support/pty.js';
 import { listTree, tempDir } from './support/tree.js';
 
@@ -208,4 +208,87 @@ test('~/x at the directory prompt is the home directory\'s x, not ./~/x', async 
   }
   assert.deepEqual(listTree(cwd), []);
   assert.equal(savedOptions(join(home, 'talk')).name, 'demo');
+});
+
+test('Cancel at "Write it?" writes nothing and exits 1, saying so', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo'], cwd);
+  try {
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.down + KEY.enter); // Cancel
+    await t.waitFor('Cancelled');
+    assert.equal(await t.exited, 1, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.match(t.output, /create-crash-demo: Cancelled: nothing was written\./);
+  assert.doesNotMatch(t.output, /Scaffolded/);
+  assert.deepEqual(listTree(cwd), []);
+});
+
+// Each text prompt and the flag it stands for: a bad answer gets the flag's own message at once,
+// the same question stays on screen, and the next answer is the one saved.
+const TEXT_PROMPTS = [
+  { prompt: 'Name of the app', flags: allBut('--name'), bad: 'My_App', flag: ['--name', 'My_App'], good: 'talk', saved: ['name', 'talk'] },
+  { prompt: 'Worker processes', flags: allBut('--workers'), bad: '17', flag: ['--workers', '17'], good: '3', saved: ['workers', 3] },
+  {
+    prompt: 'Seconds after a worker boots', flags: [...allBut('--trigger'), '--trigger', 'timer'], bad: '0',
+    flag: ['--trigger', 'timer', '--after', '0'], good: '5', saved: ['after', 5],
+  },
+  {
+    prompt: 'Probability that a request fires the crash', flags: [...allBut('--trigger'), '--trigger', 'random'], bad: '1.5',
+    flag: ['--trigger', 'random', '--probability', '1.5'], good: '0.5', saved: ['probability', 0.5],
+  },
+] as const;
+
+/** `text` as it appears on screen, where clack may wrap a long message at any space. */
+const wrapped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+'));
+
+for (const { prompt, flags, bad, flag, good, saved: [key, value] } of TEXT_PROMPTS) {
+  test(`the "${prompt}" prompt refuses ${bad} on the spot with the message ${flag.at(-2)} ${bad} gets, and asks again`, async () => {
+    const cwd = tempDir();
+    const refused = runBin(['demo', ...flag], tempDir());
+    assert.equal(refused.code, 1, refused.stderr);
+    const message = refused.stderr.replace(/^create-crash-demo: /, '').trim();
+    const t = new Terminal([process.execPath, BIN, 'demo', ...flags], cwd);
+    try {
+      await t.waitFor('Write it?');
+      t.type(KEY.down + KEY.enter); // Change the rest: only this one is open
+      await t.waitFor(prompt);
+      t.type(bad + KEY.enter);
+      await t.waitFor(wrapped(message));
+      assert.doesNotMatch(t.output, /Scaffolded/, 'still asking');
+      t.type('\x7f'.repeat(bad.length) + good + KEY.enter);
+      await t.waitFor('Scaffolded'); // asked again, and the good answer taken
+      assert.equal(await t.exited, 0, t.output);
+    } finally {
+      t.kill();
+    }
+    assert.equal(savedOptions(join(cwd, 'demo'))[key], value);
+  });
+}
+
+test('one name rule, asked or not: "My Démo" typed at the directory prompt gives the app name my-demo, as the flag does', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN], cwd);
+  try {
+    await t.waitFor('Target directory');
+    t.type('My Démo' + KEY.enter);
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1', 'Write it?']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.equal(savedOptions(join(cwd, 'My Démo')).name, 'my-demo');
+  assert.match(t.output, /Scaffolded My Démo\/ \(app name my-demo, from the directory name\)/);
+  const noTerminal = tempDir();
+  assert.equal(runBin(['My Démo'], noTerminal).code, 0);
+  assert.equal(savedOptions(join(noTerminal, 'My Démo')).name, 'my-demo');
 });
