@@ -292,3 +292,66 @@ test('one name rule, asked or not: "My Démo" typed at the directory prompt give
   assert.equal(runBin(['My Démo'], noTerminal).code, 0);
   assert.equal(savedOptions(join(noTerminal, 'My Démo')).name, 'my-demo');
 });
+
+test('Overwrite with a generated file the user edited: it is listed, and kept unless "Replace them" is chosen', async () => {
+  const cwd = tempDir();
+  const dir = join(cwd, 'demo');
+  assert.equal(runBin(['demo', ...allBut('')], cwd).code, 0);
+  const crash = join(dir, 'scripts', 'crash.mjs');
+  const generated = readFileSync(crash, 'utf8');
+  writeFileSync(crash, generated + '// my rehearsal note\n');
+  const overwrite = async (choice: string): Promise<Terminal> => {
+    const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('')], cwd);
+    try {
+      await t.waitFor('Overwrite');
+      t.type(KEY.down + KEY.enter);
+      await t.waitFor('Edited by you, or not written by create-crash-demo');
+      await t.waitFor('scripts/crash.mjs');
+      await t.waitFor('Replace these 1 file(s) too?');
+      assert.equal(readFileSync(crash, 'utf8'), generated + '// my rehearsal note\n', 'nothing replaced before the answer');
+      t.type(choice);
+      await t.exited;
+    } finally {
+      t.kill();
+    }
+    return t;
+  };
+  const kept = await overwrite(KEY.enter); // Cancel, the default
+  assert.equal(await kept.exited, 1, kept.output);
+  assert.match(kept.output, /scripts\/crash\.mjs\): nothing was written/);
+  assert.equal(readFileSync(crash, 'utf8'), generated + '// my rehearsal note\n');
+  const replaced = await overwrite(KEY.down + KEY.enter); // Replace them
+  assert.equal(await replaced.exited, 0, replaced.output);
+  assert.equal(readFileSync(crash, 'utf8'), generated);
+});
+
+test('with --cluster minikube given, the kind config (fast back-off) question is never asked', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo', '--cluster', 'minikube'], cwd);
+  const rest = ['Name of the app', 'What fires the crash', 'Worker processes', 'Kubernetes workload', 'Kubernetes namespace', 'Container port'];
+  try {
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.enter); // Change the rest
+    for (const prompt of rest) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Scaffolded'); // with no question after the port
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.deepEqual(
+    asked(t.output).map((q) => rest.find((r) => q.startsWith(r)) ?? q),
+    ['Runtime', 'Crash mode', 'Who is PID 1 in the container', 'Write it?', ...rest],
+  );
+  assert.doesNotMatch(t.output, /kind config/);
+  const saved = savedOptions(join(cwd, 'demo'));
+  assert.equal(saved.cluster, 'minikube');
+  assert.equal(saved.fastBackoff, false);
+  assert.ok(!existsSync(join(cwd, 'demo', 'kind-config.yaml')));
+});
