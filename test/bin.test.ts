@@ -22,6 +22,17 @@ test('--help lists every flag with its choices and its default', () => {
   for (const flag of ['--yes', '--overwrite', '--dry-run', '--json', '--help', '--version']) assert.ok(r.stdout.includes(flag));
 });
 
+test('--help shows each flag\'s value as one plain placeholder: --after <seconds>, never <> or a stray >', () => {
+  const r = runBin(['--help'], tempDir());
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^  --after <seconds>$/m);
+  // Each demo flag's line is the flag alone or the flag and one <placeholder>, nothing after it.
+  for (const key of OPTION_KEYS) assert.match(r.stdout, new RegExp(`^  ${flagOf(key)}( <[^<>\\s]+>)?$`, 'm'), `the --help line of ${flagOf(key)}`);
+  // Anywhere in --help, every < opens a placeholder with a name in it and every > closes one.
+  const left = r.stdout.replace(/<[^<>\s]+>/g, '');
+  assert.doesNotMatch(left, /[<>]/, 'an empty placeholder or a stray < or >');
+});
+
 test('--version prints the package version', () => {
   const r = runBin(['--version'], tempDir());
   assert.equal(r.code, 0);
@@ -53,6 +64,23 @@ test('flags decide every answer: node, kill-parent, exec is predicted to refuse 
   assert.deepEqual(saved.start, ['node', 'app/server.mjs']);
   assert.match(r.stdout, /refuses to crash/);
   assert.match(r.stdout, /^  cd my-demo$/m);
+});
+
+test('the "Next" list offers npm run cluster before npm run demo, and only for a cluster npm run cluster can create', () => {
+  const cwd = tempDir();
+  /** The commands of the "Next" list the bin printed, in order. */
+  const next = (stdout: string) => stdout.slice(stdout.indexOf('\nNext\n')).split('\n').flatMap((l) => /^  (npm run \S+)/.exec(l)?.[1] ?? []);
+  for (const [cluster, tool] of [['auto', 'kind'], ['kind', 'kind'], ['minikube', 'minikube'], ['k3d', 'k3d']] as const) {
+    const r = runBin([`demo-${cluster}`, '--cluster', cluster, '--yes'], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(next(r.stdout), ['npm run cluster', 'npm run demo', 'npm run rehearse'], `--cluster ${cluster}`);
+    assert.match(r.stdout, new RegExp(`^  npm run cluster +# no local cluster yet\\? a ${tool} cluster named demo-${cluster}$`, 'm'));
+  }
+  for (const cluster of ['docker-desktop', 'containerd']) {
+    const r = runBin([`demo-${cluster}`, '--cluster', cluster, '--yes'], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(next(r.stdout), ['npm run demo', 'npm run rehearse'], `--cluster ${cluster}: nothing for npm run cluster to create`);
+  }
 });
 
 test('--probability 0 can never fire: the prediction says so, not CrashLoopBackOff', () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from './support/bin.js';
+import { BIN, runBin } from './support/bin.js';
 import { KEY, Terminal } from './support/pty.js';
 import { listTree, tempDir } from './support/tree.js';
 
@@ -208,4 +208,150 @@ test('~/x at the directory prompt is the home directory\'s x, not ./~/x', async 
   }
   assert.deepEqual(listTree(cwd), []);
   assert.equal(savedOptions(join(home, 'talk')).name, 'demo');
+});
+
+test('Cancel at "Write it?" writes nothing and exits 1, saying so', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo'], cwd);
+  try {
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.down + KEY.enter); // Cancel
+    await t.waitFor('Cancelled');
+    assert.equal(await t.exited, 1, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.match(t.output, /create-crash-demo: Cancelled: nothing was written\./);
+  assert.doesNotMatch(t.output, /Scaffolded/);
+  assert.deepEqual(listTree(cwd), []);
+});
+
+// Each text prompt and the flag it stands for: a bad answer gets the flag's own message at once,
+// the same question stays on screen, and the next answer is the one saved.
+const TEXT_PROMPTS = [
+  { prompt: 'Name of the app', flags: allBut('--name'), bad: 'My_App', flag: ['--name', 'My_App'], good: 'talk', saved: ['name', 'talk'] },
+  { prompt: 'Worker processes', flags: allBut('--workers'), bad: '17', flag: ['--workers', '17'], good: '3', saved: ['workers', 3] },
+  {
+    prompt: 'Seconds after a worker boots', flags: [...allBut('--trigger'), '--trigger', 'timer'], bad: '0',
+    flag: ['--trigger', 'timer', '--after', '0'], good: '5', saved: ['after', 5],
+  },
+  {
+    prompt: 'Probability that a request fires the crash', flags: [...allBut('--trigger'), '--trigger', 'random'], bad: '1.5',
+    flag: ['--trigger', 'random', '--probability', '1.5'], good: '0.5', saved: ['probability', 0.5],
+  },
+] as const;
+
+/** `text` as it appears on screen, where clack may wrap a long message at any space. */
+const wrapped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+'));
+
+for (const { prompt, flags, bad, flag, good, saved: [key, value] } of TEXT_PROMPTS) {
+  test(`the "${prompt}" prompt refuses ${bad} on the spot with the message ${flag.at(-2)} ${bad} gets, and asks again`, async () => {
+    const cwd = tempDir();
+    const refused = runBin(['demo', ...flag], tempDir());
+    assert.equal(refused.code, 1, refused.stderr);
+    const message = refused.stderr.replace(/^create-crash-demo: /, '').trim();
+    const t = new Terminal([process.execPath, BIN, 'demo', ...flags], cwd);
+    try {
+      await t.waitFor('Write it?');
+      t.type(KEY.down + KEY.enter); // Change the rest: only this one is open
+      await t.waitFor(prompt);
+      t.type(bad + KEY.enter);
+      await t.waitFor(wrapped(message));
+      assert.doesNotMatch(t.output, /Scaffolded/, 'still asking');
+      t.type('\x7f'.repeat(bad.length) + good + KEY.enter);
+      await t.waitFor('Scaffolded'); // asked again, and the good answer taken
+      assert.equal(await t.exited, 0, t.output);
+    } finally {
+      t.kill();
+    }
+    assert.equal(savedOptions(join(cwd, 'demo'))[key], value);
+  });
+}
+
+test('one name rule, asked or not: "My Démo" typed at the directory prompt gives the app name my-demo, as the flag does', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN], cwd);
+  try {
+    await t.waitFor('Target directory');
+    t.type('My Démo' + KEY.enter);
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1', 'Write it?']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.equal(savedOptions(join(cwd, 'My Démo')).name, 'my-demo');
+  assert.match(t.output, /Scaffolded My Démo\/ \(app name my-demo, from the directory name\)/);
+  const noTerminal = tempDir();
+  assert.equal(runBin(['My Démo'], noTerminal).code, 0);
+  assert.equal(savedOptions(join(noTerminal, 'My Démo')).name, 'my-demo');
+});
+
+test('Overwrite with a generated file the user edited: it is listed, and kept unless "Replace them" is chosen', async () => {
+  const cwd = tempDir();
+  const dir = join(cwd, 'demo');
+  assert.equal(runBin(['demo', ...allBut('')], cwd).code, 0);
+  const crash = join(dir, 'scripts', 'crash.mjs');
+  const generated = readFileSync(crash, 'utf8');
+  writeFileSync(crash, generated + '// my rehearsal note\n');
+  const overwrite = async (choice: string): Promise<Terminal> => {
+    const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('')], cwd);
+    try {
+      await t.waitFor('Overwrite');
+      t.type(KEY.down + KEY.enter);
+      await t.waitFor('Edited by you, or not written by create-crash-demo');
+      await t.waitFor('scripts/crash.mjs');
+      await t.waitFor('Replace these 1 file(s) too?');
+      assert.equal(readFileSync(crash, 'utf8'), generated + '// my rehearsal note\n', 'nothing replaced before the answer');
+      t.type(choice);
+      await t.exited;
+    } finally {
+      t.kill();
+    }
+    return t;
+  };
+  const kept = await overwrite(KEY.enter); // Cancel, the default
+  assert.equal(await kept.exited, 1, kept.output);
+  assert.match(kept.output, /scripts\/crash\.mjs\): nothing was written/);
+  assert.equal(readFileSync(crash, 'utf8'), generated + '// my rehearsal note\n');
+  const replaced = await overwrite(KEY.down + KEY.enter); // Replace them
+  assert.equal(await replaced.exited, 0, replaced.output);
+  assert.equal(readFileSync(crash, 'utf8'), generated);
+});
+
+test('with --cluster minikube given, the kind config (fast back-off) question is never asked', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, 'demo', '--cluster', 'minikube'], cwd);
+  const rest = ['Name of the app', 'What fires the crash', 'Worker processes', 'Kubernetes workload', 'Kubernetes namespace', 'Container port'];
+  try {
+    for (const prompt of ['Runtime', 'Crash mode', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Write it?');
+    t.type(KEY.down + KEY.enter); // Change the rest
+    for (const prompt of rest) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Scaffolded'); // with no question after the port
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.deepEqual(
+    asked(t.output).map((q) => rest.find((r) => q.startsWith(r)) ?? q),
+    ['Runtime', 'Crash mode', 'Who is PID 1 in the container', 'Write it?', ...rest],
+  );
+  assert.doesNotMatch(t.output, /kind config/);
+  const saved = savedOptions(join(cwd, 'demo'));
+  assert.equal(saved.cluster, 'minikube');
+  assert.equal(saved.fastBackoff, false);
+  assert.ok(!existsSync(join(cwd, 'demo', 'kind-config.yaml')));
 });

@@ -69,6 +69,26 @@ function kindStandIn() {
   return bin;
 }
 
+/**
+ * A minikube or k3d stand-in: its list command (`minikube profile list -o json`, `k3d cluster list
+ * -o json`) prints $FAKE_LIST as the tool's JSON; every call is recorded, and any other call exits 0.
+ */
+function listingStandIn(tool: string, list: string) {
+  const bin = makeBin({ kubectl: 'real' });
+  writeFileSync(
+    join(bin.dir, tool),
+    [
+      '#!/bin/bash',
+      `printf '%s\\n' "${tool} $*" >> '${join(bin.dir, '.calls')}'`,
+      `[ "$*" = "${list}" ] && printf '%s\\n' "$FAKE_LIST"`,
+      'exit 0',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(join(bin.dir, tool), 0o755);
+  return bin;
+}
+
 describe('npm run cluster', { concurrency: true }, () => {
   const kc = kubeconfig('', []);
   for (const [raw, expected] of [
@@ -103,6 +123,33 @@ describe('npm run cluster', { concurrency: true }, () => {
     assert.match(r.stderr, /^✖ a kind cluster named "demo" already exists: npm run cluster creates a new one and never reuses or replaces one/m);
     assert.deepEqual(bin.calls().filter((c) => c.startsWith('kind')), ['kind get clusters']);
   });
+
+  // What each tool prints for its clusters: a profile minikube cannot load is listed as invalid.
+  for (const [cluster, list, what, listed] of [
+    ['minikube', 'profile list -o json', 'a profile', { invalid: [], valid: [{ Name: 'other', Status: 'Running' }, { Name: 'demo', Status: 'Running' }] }],
+    ['minikube', 'profile list -o json', 'a broken profile', { invalid: [{ Name: 'demo' }], valid: [{ Name: 'other', Status: 'Running' }] }],
+    ['k3d', 'cluster list -o json', 'a cluster', [{ name: 'other', serversCount: 1 }, { name: 'demo', serversCount: 1 }]],
+  ] as const) {
+    test(`${what} named like the demo in ${cluster}'s list: refused, and ${cluster} is never asked to create one`, async () => {
+      const bin = listingStandIn(cluster, list);
+      const r = await runScript(makeProject({ cluster }), 'cluster', [], { bin, kubeconfig: kc, env: { FAKE_LIST: JSON.stringify(listed) } });
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, new RegExp(`^✖ a ${cluster} cluster named "demo" already exists: npm run cluster creates a new one and never reuses or replaces one`, 'm'));
+      assert.deepEqual(bin.calls().filter((c) => c.startsWith(cluster)), [`${cluster} ${list}`]);
+    });
+  }
+
+  for (const [cluster, list, listed, create] of [
+    ['minikube', 'profile list -o json', { invalid: [], valid: [{ Name: 'demo-2', Status: 'Running' }] }, 'start --profile demo'],
+    ['k3d', 'cluster list -o json', [{ name: 'demo-2', serversCount: 1 }], 'cluster create demo'],
+  ] as const) {
+    test(`only other ${cluster} clusters (demo-2): ${cluster} ${create} is run`, async () => {
+      const bin = listingStandIn(cluster, list);
+      const r = await runScript(makeProject({ cluster }), 'cluster', [], { bin, kubeconfig: kc, env: { FAKE_LIST: JSON.stringify(listed) } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(bin.calls().filter((c) => c.startsWith(cluster)), [`${cluster} ${list}`, `${cluster} ${create}`]);
+    });
+  }
 
   test('no kind cluster of that name: created with the kind config, and the next step said', async () => {
     const bin = kindStandIn();
