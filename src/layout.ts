@@ -4,10 +4,7 @@ import type { Pid1, Runtime } from './options.js';
 import { RUNTIMES } from './runtimes/index.js';
 
 /** The pre-fork supervisor for each runtime, run from the project root. */
-export const SUPERVISOR: Record<Runtime, readonly string[]> = {
-  python: RUNTIMES.python.supervisor,
-  node: RUNTIMES.node.supervisor,
-};
+export const SUPERVISOR = Object.fromEntries(Object.entries(RUNTIMES).map(([r, spec]) => [r, spec.supervisor])) as Record<Runtime, readonly string[]>;
 
 /** What /proc/1/comm says inside the container for each layout. */
 export function pid1Comm(runtime: Runtime, pid1: Pid1): string {

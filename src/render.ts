@@ -13,14 +13,11 @@ import { SAVED_FILE, hashOf } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate } from './templates.js';
 import { outcomeTable } from './outcome-table.js';
-import { createdContext } from './scripts/clusters.mjs';
+import { clusterCreator, createdContext } from './scripts/clusters.mjs';
 import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
-export const BASE_IMAGES: Record<Runtime, string> = {
-  python: RUNTIMES.python.baseImage,
-  node: RUNTIMES.node.baseImage,
-};
+export const BASE_IMAGES = Object.fromEntries(Object.entries(RUNTIMES).map(([r, spec]) => [r, spec.baseImage])) as Record<Runtime, string>;
 
 /** The generated project's own version, which is also its image tag. */
 export const DEMO_VERSION = '0.1.0';
@@ -40,7 +37,7 @@ export interface SavedDemo {
 }
 
 /** The npm scripts a demo has: one per scripts/<name>.mjs among its files. */
-export function scriptNames(paths: Iterable<string>): string[] {
+function scriptNames(paths: Iterable<string>): string[] {
   return [...paths].flatMap((p) => /^scripts\/([^/]+)\.mjs$/.exec(p)?.[1] ?? []);
 }
 
@@ -78,6 +75,8 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), ou
     article: ARTICLE,
     /** The kube context of the cluster `npm run cluster` creates for this demo. */
     clusterContext: createdContext(o.cluster, o.name),
+    /** The tool `npm run cluster` creates this demo's cluster with, or null where it creates none. */
+    clusterCreator: clusterCreator(o.cluster),
     /** The objects k8s/kustomization.yaml lists: the demo's k8s/ files, in the order they are applied. */
     k8sResources: k8sResources(plan),
     /** The app container's memory limit and its rule in words (memory.mjs, which rehearse reads too). */

@@ -2,6 +2,7 @@
 // Pure text, shared by the bin and the Yeoman generator.
 import type { Options } from './options.js';
 import type { Outcome } from './outcome.js';
+import { clusterCreator } from './scripts/clusters.mjs';
 
 function wrap(text: string, width = 96, indent = '  '): string[] {
   const lines: string[] = [];
@@ -37,8 +38,8 @@ export function nextSteps(relDir: string, o: Options, scripts: string[]): string
   if (relDir !== '.' && relDir !== '') lines.push(`  cd ${/\s/.test(relDir) ? JSON.stringify(relDir) : relDir}`);
   lines.push('  npm install');
   const has = (s: string) => scripts.includes(s);
-  if (has('cluster') && o.cluster !== 'docker-desktop' && o.cluster !== 'containerd') {
-    const tool = o.cluster === 'auto' ? 'kind' : o.cluster;
+  const tool = clusterCreator(o.cluster);
+  if (has('cluster') && tool) {
     lines.push(`  npm run cluster     # no local cluster yet? a ${tool} cluster named ${o.name}${o.fastBackoff ? ', with the shorter back-off' : ''}`);
   }
   if (has('demo')) lines.push('  npm run demo        # build, load into your local cluster, deploy, crash, watch');

@@ -58,6 +58,12 @@ function savedHashes(abs: string): Record<string, string> | undefined {
   }
 }
 
+/** Whether `dir` is a directory that holds something other than maybe a .git folder. */
+export function holdsFiles(dir: string): boolean {
+  const abs = resolve(dir);
+  return existsSync(abs) && statSync(abs).isDirectory() && readdirSync(abs).some((e) => e !== '.git');
+}
+
 export function inspectTarget(dir: string, files: Map<string, string | Buffer>): TargetState {
   const abs = resolve(dir);
   const listing = [...files].map(([path, contents]) => ({ path, bytes: Buffer.byteLength(contents), state: 'new' as FileState }));
@@ -65,7 +71,7 @@ export function inspectTarget(dir: string, files: Map<string, string | Buffer>):
   if (!statSync(abs).isDirectory()) {
     throw new UsageError(`${dir} exists and is not a directory: choose another target directory.`);
   }
-  const empty = readdirSync(abs).filter((e) => e !== '.git').length === 0;
+  const empty = !holdsFiles(abs);
   const hashes = savedHashes(abs);
   for (const f of listing) {
     const path = join(abs, f.path);
@@ -96,10 +102,10 @@ function some(paths: string[], n = 3): string {
 
 /**
  * The refusal for a non-empty target without --overwrite: the bin's, the generator's, and the
- * prompt's when the user answers no (looked at before the demo's files are known: no count then).
+ * prompt's when the user answers no (asked before the demo's files are known: no count then).
  */
-export function notEmpty(dir: string, target: TargetState): UsageError {
-  const count = target.files.length ? ` (${target.conflicts.length} exist; other files stay)` : '';
+export function notEmpty(dir: string, target?: TargetState): UsageError {
+  const count = target ? ` (${target.conflicts.length} exist; other files stay)` : '';
   return new UsageError(
     `${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the ` +
       `demo's files there${count}.`,

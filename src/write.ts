@@ -1,6 +1,6 @@
 // Writing a planned demo: the one side effect, kept apart from planning (render.ts).
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { DemoFiles } from './render.js';
 import { cannotWrite, checkWrite, inspectTarget, type TargetState, type WritePermission } from './target.js';
 
@@ -40,10 +40,12 @@ function writeTree(root: string, files: DemoFiles, { beside }: { beside: boolean
  * Writes a rendered demo. A new directory appears whole or not at all (written aside, then renamed).
  * An existing non-empty directory is refused unless `overwrite`, which replaces the demo's own files
  * (identical ones are left as they are) and no other file; a file the user edited since generation,
- * or never generated, is replaced only with `replaceEdited` too (see target.ts). `state` is what
- * inspectTarget found there, when the caller has already looked.
+ * or never generated, is replaced only with `replaceEdited` too (see target.ts). `looked` is what
+ * inspectTarget found there just before, when the caller has already looked.
  */
-export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}, state: TargetState = inspectTarget(dir, files)): TargetState {
+export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}, looked?: TargetState): TargetState {
+  // A state taken for another directory is no answer for this one.
+  const state = looked && looked.dir === resolve(dir) ? looked : inspectTarget(dir, files);
   checkWrite(dir, state, allow);
   try {
     if (!state.exists) {

@@ -6,7 +6,7 @@ import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from
 import { ownVersion } from '../package.js';
 import { planDemo } from '../render.js';
 import { writeDemo } from '../write.js';
-import { STATE_LABEL, checkWrite, inspectTarget, notEmpty, type FileState } from '../target.js';
+import { STATE_LABEL, checkWrite, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -36,12 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   let overwrite = req.overwrite;
   let replaceEdited = req.replaceEdited;
   // A directory that is not empty: what to do is asked right after the directory, not after the rest.
-  if (prompts && !overwrite) {
-    const there = inspectTarget(dir, new Map());
-    if (there.exists && !there.empty) {
-      overwrite = await prompts.confirmOverwrite(dir);
-      if (!overwrite) throw notEmpty(dir, there);
-    }
+  if (prompts && !overwrite && holdsFiles(dir)) {
+    overwrite = await prompts.confirmOverwrite(dir);
+    if (!overwrite) throw notEmpty(dir);
   }
   const saved = loadSaved(resolve(dir));
   const ctx = { dir, ...(saved ? { defaults: saved } : {}) };
@@ -51,8 +48,11 @@ export async function main(argv: string[]): Promise<number> {
   };
   const raw = prompts ? await prompts.askOptions(req.raw, ctx, preview) : req.raw;
   const { options, outcome, files, scripts, saved: written } = planDemo(resolveOptions(raw, ctx));
-  const target = inspectTarget(dir, files);
-  if (prompts && overwrite && target.kept.length && !replaceEdited) replaceEdited = await prompts.confirmReplaceEdited(target.kept);
+  let target = inspectTarget(dir, files);
+  if (prompts && overwrite && target.kept.length && !replaceEdited) {
+    replaceEdited = await prompts.confirmReplaceEdited(target.kept);
+    target = inspectTarget(dir, files); // the user may have edited files while the question was on screen
+  }
   // The same refusals for --dry-run as for the real run: a dry run that passes is one that would.
   if (req.dryRun) checkWrite(dir, target, { overwrite, replaceEdited });
   else writeDemo(dir, files, { overwrite, replaceEdited }, target);

@@ -21,9 +21,10 @@
 /**
  * @typedef {{
  *   prefix?: string,
- *   context: (name: string) => string,
+ *   context?: (name: string) => string,
  *   plan: (name: string, withConfig: boolean) => Plan | { refuse: string },
- * }} ClusterSpec prefix: what the tool puts before the cluster's name in its context's name
+ * }} ClusterSpec prefix: what the tool puts before the cluster's name in its context's name (the
+ *   context is prefix + name); context: the context's name otherwise
  */
 
 /** What a dry run shows for a context nobody can name in advance. */
@@ -40,7 +41,6 @@ const notCreated = (cluster) => ({
 export const CLUSTERS = {
   kind: {
     prefix: 'kind-',
-    context: (name) => `kind-${name}`,
     plan: (name, withConfig) => ({
       tool: 'kind',
       list: ['get', 'clusters'],
@@ -59,7 +59,6 @@ export const CLUSTERS = {
   },
   k3d: {
     prefix: 'k3d-',
-    context: (name) => `k3d-${name}`,
     plan: (name) => ({
       tool: 'k3d',
       list: ['cluster', 'list', '-o', 'json'],
@@ -93,7 +92,20 @@ function specOf(cluster) {
  * @param {string} name the demo's name, which is also the cluster's
  */
 export function createdContext(cluster, name) {
-  return specOf(cluster)?.context(name) ?? ANY_LOCAL_CONTEXT;
+  const spec = specOf(cluster);
+  if (!spec) return ANY_LOCAL_CONTEXT;
+  return spec.prefix !== undefined ? spec.prefix + name : (spec.context?.(name) ?? ANY_LOCAL_CONTEXT);
+}
+
+/**
+ * The tool `npm run cluster` creates the demo's --cluster with (kind for auto), or null where it
+ * creates none (Docker Desktop, a containerd node of your own): what the Next list and the tutorial offer.
+ * @param {string} cluster the demo's --cluster
+ * @returns {string | null}
+ */
+export function clusterCreator(cluster) {
+  const plan = specOf(cluster)?.plan('', false);
+  return plan && 'tool' in plan ? plan.tool : null;
 }
 
 /**

@@ -25,6 +25,7 @@ export async function watchLive(context, o) {
   // Asked to stop (--until, or a signal): kubectl's exit on our SIGTERM (1, 143 or the signal) is no failure.
   let stopped = false;
   const stop = () => {
+    if (stopped) return;
     stopped = true;
     void stopBackground(p);
   };
