@@ -110,12 +110,11 @@ export function quantityBytes(quantity) {
 }
 
 /**
- * `<engine> run` arguments: detached, named, and as close to the pod spec as an engine gets: the
+ * `<engine> run` flags (before the image): detached, named, and as close to the pod spec as an engine gets: the
  * manifest's memory limit (no swap), read-only root with a small /tmp, no capabilities, no privilege
  * escalation. No --restart: the restarts are the rehearsal's, on the kubelet's schedule.
  * @param {object} o
  * @param {string} o.name container name
- * @param {string} o.image
  * @param {string} o.label value of REHEARSE_LABEL
  * @param {string | null} o.network --network value, or null for the engine's default
  * @param {string | null} o.publish `ADDR:HOSTPORT:PORT` for --publish, or null
@@ -123,9 +122,8 @@ export function quantityBytes(quantity) {
  * @param {number} o.memoryBytes
  * @returns {string[]}
  */
-export function runArgs(o) {
+export function runFlags(o) {
   return [
-    'run',
     '--detach',
     '--name',
     o.name,
@@ -145,7 +143,6 @@ export function runArgs(o) {
     'ALL',
     '--security-opt',
     'no-new-privileges',
-    o.image,
   ];
 }
 

@@ -3,7 +3,7 @@
 // engine, the container's name and `run` command, the schedule, where the app is published and so
 // whether the crash can be fired from here. Every refusal comes before a container exists.
 import { fail, imageRef, projectRoot, readDemo, requireTool } from './cli.mjs';
-import { containerExists, imageExists, manifestMemoryLimit, pickEngine, quantityBytes, REHEARSE_ENGINES, runArgs } from './engine.mjs';
+import { containerExists, imageExists, manifestMemoryLimit, pickEngine, quantityBytes, REHEARSE_ENGINES, runFlags } from './engine.mjs';
 import { MAX_TIMES, parseTimes, selfFiring } from './firing.mjs';
 import { parseUntil } from './rehearsal.mjs';
 import { projectSchedule } from './viewer.mjs';
@@ -35,7 +35,8 @@ export const REHEARSE_FLAGS = {
  * @property {string} engine docker or podman
  * @property {string} image
  * @property {string} name the container's
- * @property {string[]} argv the run command's arguments
+ * @property {string[]} runFlags `<engine> run`'s flags, before the image
+ * @property {string[]} argv the whole run command's arguments (run, the flags, the image)
  * @property {import('./backoff.mjs').Schedule} schedule
  * @property {import('./cli.mjs').DemoOptions} options
  * @property {Outcome} outcome
@@ -110,9 +111,10 @@ export async function planRehearsal(flags) {
   // button, on every interface of this machine: loopback only.
   /** @type {Record<string, string>} */
   const env = network === 'host' ? { HOST: '127.0.0.1' } : {};
-  const argv = runArgs({ name, image, label: options.name, network, publish, env, memoryBytes: quantityBytes(memory.quantity) });
+  const flagsOfRun = runFlags({ name, label: options.name, network, publish, env, memoryBytes: quantityBytes(memory.quantity) });
+  const argv = ['run', ...flagsOfRun, image];
   const outcome = /** @type {Outcome} */ (demo.outcome);
-  return { engine, image, name, argv, schedule, options, outcome, memory, probePort, times, cannotFire, until, json: flags['json'] === true };
+  return { engine, image, name, runFlags: flagsOfRun, argv, schedule, options, outcome, memory, probePort, times, cannotFire, until, json: flags['json'] === true };
 }
 
 /**

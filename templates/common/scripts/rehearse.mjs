@@ -1,10 +1,9 @@
 // @ts-check
 // No cluster? Rehearse the crash loop on Docker (or Podman): run the real image and, each time the
 // container exits, restart it exactly when the kubelet's restart policy would (at once, then 10s,
-// 20s, 40s ... 5m0s, or the --fast-backoff schedule), shown through the same view as watch: STATUS
-// as kubectl prints it, RESTARTS, the last exit, the kubelet's back-off message and a countdown.
-// It is a rehearsal of the kubelet's restart policy, not Kubernetes: no kubelet, no pod, no probes
-// other than a readiness check on loopback.
+// 20s, 40s ... 5m0s, or the --fast-backoff one), shown as watch shows a pod: STATUS, RESTARTS, the
+// last exit, the back-off and a countdown. A rehearsal of the kubelet's restart policy, not
+// Kubernetes: no kubelet, no pod, no probes other than a readiness check on loopback.
 import {
   dryRun, main, outputFile, parseFlags, planRehearsal, REHEARSE_FLAGS, rehearsalBanner, rehearse,
   requireRehearsable, restartWaits, run,
@@ -31,9 +30,10 @@ main(import.meta.url, async () => {
     flags: REHEARSE_FLAGS,
   });
   const plan = await planRehearsal(flags);
-  const { engine, name, argv, schedule } = plan;
+  const { engine, name, image, runFlags, schedule } = plan;
+  const start = () => run`${engine} run ${runFlags} ${image}`; // --detach, the manifest's --memory, --read-only, ...
   if (dryRun()) {
-    await run`${engine} ${argv}`;
+    await start();
     process.stdout.write(`# on each exit: ${engine} start ${name}, at once, then after ${restartWaits(6, schedule)} ... (${schedule.name})\n`);
     await run`${engine} rm --force ${name}`;
     return;
@@ -48,7 +48,7 @@ main(import.meta.url, async () => {
     ...SESSION,
     record,
     svg,
-    start: () => run`${engine} ${argv}`, // the first run; each restart is `<engine> start`, when the schedule says
+    start, // the first run; each restart is `<engine> start`, when the schedule says
     remove: () => run`${engine} rm --force ${name}`,
   });
 });

@@ -9,10 +9,7 @@ import {
   podSelector, readDemo, replay, requireTool, runBackground, say, stopBackground, WATCH_FLAGS, watchOptions,
 } from 'create-crash-demo/scripts';
 
-/**
- * @param {string} context the checked kube context
- * @param {import('create-crash-demo/scripts').WatchOptions} o
- */
+/** @param {string} context the checked kube context @param {import('create-crash-demo/scripts').WatchOptions} o */
 export async function watchLive(context, o) {
   const { options } = readDemo();
   await requireTool('kubectl');
