@@ -1,6 +1,7 @@
 // The one options table. Prompts, CLI flags, --help, validation and the saved answers in
 // crash-demo.json are all derived from it: add an option here and every face gets it.
 import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf, type Rule } from './scripts/options.mjs';
+import type { ClusterKind } from './scripts/clusters.mjs';
 
 export interface ChoiceSpec {
   readonly kind: 'choice';
@@ -165,7 +166,7 @@ export const OPTIONS = {
       k3d: 'k3d image import',
       'docker-desktop': 'nothing to load: the cluster shares the Docker engine',
       containerd: 'ctr -n k8s.io images import: a node on this machine running containerd (kubeadm, or a binaries set-up)',
-    },
+    } satisfies Record<'auto' | ClusterKind, string>, // every kind of scripts/clusters.mjs, and no other
     default: 'auto',
     describe: 'how the scripts put the image into the cluster',
     prompt: 'Local cluster',
