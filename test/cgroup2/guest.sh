@@ -124,6 +124,9 @@ observe() {
 
 if [ "${1:-}" = observe ]; then
   shift
+  # A request written to a connection the app has just reset (a worker killed mid-accept) must fail
+  # that request, not end the observer: SIGPIPE's default would kill it with no result for the run.
+  trap '' PIPE
   exec 8<>/run/nap
   observe "$@"
   exit 0
@@ -177,11 +180,17 @@ run_one() {
     [ -n "$pid1" ] && break
     nap 0.2
   done
+  local observer=0
   if [ -n "$pid1" ]; then
-    nsenter -t "$pid1" -n -- /bin/bash /work/guest.sh observe "$id" "$port" "$workers" "$crash" "$t0"
+    nsenter -t "$pid1" -n -- /bin/bash /work/guest.sh observe "$id" "$port" "$workers" "$crash" "$t0" || observer=$?
   fi
   if [ ! -f "/run/observed.$id" ]; then
-    [ -n "$pid1" ] || result "{\"run\":\"$id\",\"error\":\"runc started no container; its output: $(tr -d '"\\' <"$log" | tr '\n' ' ')\"}"
+    if [ -z "$pid1" ]; then
+      result "{\"run\":\"$id\",\"error\":\"runc started no container; its output: $(tr -d '"\\' <"$log" | tr '\n' ' ')\"}"
+    elif [ "$observer" != 0 ]; then
+      # Never a run without a line: the host would only know that none came.
+      result "{\"run\":\"$id\",\"error\":\"the observer ended with status $observer before it reported\"}"
+    fi
     runc --root /run/runc kill "$id" KILL >/dev/null 2>&1
     wait
     runc --root /run/runc delete --force "$id" >/dev/null 2>&1; rmdir "$pod" 2>/dev/null
