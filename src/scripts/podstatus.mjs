@@ -42,10 +42,11 @@ function isRestartableInitContainer(c) {
 }
 
 /**
+ * Whether the pod's condition of this type is True (kubectl's reading: the first of that type decides).
  * @param {PodCondition[] | undefined} conditions
  * @param {string} type
  */
-function conditionTrue(conditions, type) {
+export function conditionTrue(conditions, type) {
   for (const c of conditions ?? []) {
     if (c.type === type) return c.status === 'True';
   }

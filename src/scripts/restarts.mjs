@@ -6,6 +6,7 @@ import { delayBeforeRestart, goDuration } from './backoff.mjs';
 import { exitedLine, note, UsageError } from './cli.mjs';
 import { asPods } from './events.mjs';
 import { followPods, podSelector } from './follow.mjs';
+import { conditionTrue } from './podstatus.mjs';
 
 /** How long `kubectl get pod -w` may take to show the pod at all. */
 const POD_SEEN_TIMEOUT_S = 30;
@@ -117,7 +118,7 @@ function trackPods(p) {
   const state = () => {
     const live = [...pods.values()].filter((pod) => !pod.metadata?.deletionTimestamp);
     const restarts = live.flatMap((pod) => pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
-    const ready = live.length > 0 && live.every((pod) => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ready = live.length > 0 && live.every((pod) => conditionTrue(pod.status?.conditions, 'Ready'));
     return { seen: live.length > 0, restarts, ready };
   };
 
