@@ -1,19 +1,21 @@
 // Bundles the bin, the library, the demo scripts' module and the Yeoman generator so that `npm init crash-demo` installs no
-// runtime dependencies at all (@clack/prompts is inlined and loads lazily). The EJS templates are
-// compiled here, once, into the bundles: the bin neither loads EJS nor compiles a template.
+// runtime dependencies at all (@clack/prompts is inlined and loads lazily). The templates are put
+// into the bundles here, the EJS ones compiled once: the package ships no templates/ folder (fewer
+// files for npm to extract on every cold npm init), and the bin reads no template, loads no EJS and
+// compiles nothing.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tsImport } from 'tsx/esm/api';
 
-const { precompiledModule } = await tsImport('./src/templates.ts', import.meta.url);
+const { bundledModule } = await tsImport('./src/templates.ts', import.meta.url);
 const { resolveOptions } = await tsImport('./src/validate.ts', import.meta.url);
 const { templateData } = await tsImport('./src/render.ts', import.meta.url);
-const templatesModule = precompiledModule(Object.keys(templateData(resolveOptions({ name: 'demo' }))));
+const templatesModule = bundledModule(Object.keys(templateData(resolveOptions({ name: 'demo' }))));
 
-/** src/templates.ts renders with EJS at run time; the bundles get the precompiled module instead. */
-const precompiledTemplates = {
-  name: 'precompiled-templates',
+/** src/templates.ts reads templates/ and renders with EJS at run time; the bundles get them built in. */
+const bundledTemplates = {
+  name: 'bundled-templates',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]templates\.ts$/ }, (args) => ({
       contents: templatesModule,
@@ -30,21 +32,29 @@ const common = {
   target: 'node20',
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [precompiledTemplates],
+  plugins: [bundledTemplates],
 };
 
 rmSync('dist', { recursive: true, force: true });
+// The bin, one CommonJS file: Node starts a CommonJS entry without loading its ES module loader, a
+// few ms of every `npm init crash-demo`. The prompts are in it too, run only at a terminal.
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli/index.ts', index: 'src/index.ts' },
+  format: 'cjs',
+  entryPoints: { cli: 'src/cli/index.ts' },
+  outExtension: { '.js': '.cjs' },
   outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  // package.ts finds package.json from its own module's URL.
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': 'importMetaUrl' },
 });
+// The library and the Yeoman generator, which share the library's code in dist/chunks/.
 await build({
   ...common,
-  entryPoints: ['generators/app/index.ts'],
-  outfile: 'generators/app/index.js',
+  entryPoints: { 'dist/index': 'src/index.ts', 'generators/app/index': 'generators/app/index.ts' },
+  outdir: '.',
+  splitting: true,
+  chunkNames: 'dist/chunks/[name]-[hash]',
   external: ['yeoman-generator'],
 });
 // create-crash-demo/scripts: what a generated demo's scripts import, one file. zx stays the demo's

@@ -1,13 +1,13 @@
 // Counts the questions and keystrokes from `create-crash-demo` to a written demo when every answer is
 // the default (Enter at each prompt), at a real terminal. Run: node --import tsx bench/questions.mts [bin]
-// (default: this checkout's bin; pass an older build's bin/create-crash-demo.js to compare).
+// (default: this checkout's bin; pass an older build's bin/create-crash-demo.cjs to compare).
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEY, Terminal } from '../test/support/pty.js';
 
-const bin = process.argv[2] ?? fileURLToPath(new URL('../bin/create-crash-demo.js', import.meta.url));
+const bin = process.argv[2] ?? fileURLToPath(new URL('../bin/create-crash-demo.cjs', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'crash-demo-bench-q-'));
 try {
   const t = new Terminal([process.execPath, bin], cwd);

@@ -1,12 +1,10 @@
 // Which template becomes which file of the generated project. Every file under templates/common/
 // and templates/<runtime>/ is part of every demo unless a rule below says when it is.
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { packageRoot } from './package.js';
+import { templateNames } from './templates.js';
 import type { Options } from './options.js';
 
 export interface TemplateFile {
-  /** Absolute path of the template. */
+  /** The template's path under templates/ ('common/app/start.sh'; see templates.ts). */
   source: string;
   /** Path in the generated project, with '/' separators. */
   dest: string;
@@ -23,31 +21,17 @@ const ONLY_WHEN: Record<string, (o: Options) => boolean> = {
   'kind-config.yaml': (o) => o.fastBackoff,
 };
 
-/** npm drops every .gitignore from a published tarball, so the template is stored as _gitignore. */
+/** Stored as _gitignore: a .gitignore in templates/ would be a rule for this repository's git too. */
 const RENAMED: Record<string, string> = { _gitignore: '.gitignore' };
-
-/** Never part of a generated project, wherever they sit in templates/. */
-const IGNORED = /(^|\/)(node_modules|__pycache__|\.pytest_cache)(\/|$)|\.pyc$|(^|\/)\.DS_Store$/;
-
-/** Every file below `dir`, as absolute paths. */
-export function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? walk(path) : [path];
-  });
-}
 
 /** The files of one demo, sorted by destination. */
 export function planFiles(o: Options): TemplateFile[] {
-  const templates = join(packageRoot(), 'templates');
+  const names = templateNames();
   const byDest = new Map<string, TemplateFile>();
   // Later folders win: templates/<runtime>/x replaces templates/common/x.
   for (const folder of ['common', o.runtime]) {
-    const base = join(templates, folder);
-    for (const source of walk(base)) {
-      const rel = relative(base, source).split(sep).join('/');
-      if (IGNORED.test(rel)) continue;
+    for (const source of names.filter((name) => name.startsWith(`${folder}/`))) {
+      const rel = source.slice(folder.length + 1);
       const ejs = rel.endsWith('.ejs');
       const plain = ejs ? rel.slice(0, -'.ejs'.length) : rel;
       const dest = RENAMED[plain] ?? plain;

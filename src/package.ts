@@ -1,5 +1,5 @@
-// This package's own package.json, found and read once: where the templates are (its root), the
-// version a demo pins, and the devDependencies whose versions a demo pins next to it.
+// This package's own package.json, found and read once: its root (where templates/ is in a
+// checkout), the version a demo pins, and the devDependencies whose versions a demo pins next to it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +12,13 @@ export interface OwnManifest {
 
 let found: { root: string; manifest: OwnManifest } | undefined;
 
-/** Walks up from src/, dist/ or generators/app/ to the package.json named create-crash-demo that sits beside templates/. */
+/** Walks up from src/, dist/ or generators/app/ to the package.json named create-crash-demo. */
 function find(): { root: string; manifest: OwnManifest } {
   if (found) return found;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const file = join(dir, 'package.json');
-    if (existsSync(file) && existsSync(join(dir, 'templates'))) {
+    if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as Partial<OwnManifest>;
       if (pkg.name === 'create-crash-demo') {
         const manifest = { name: pkg.name, version: String(pkg.version), devDependencies: pkg.devDependencies ?? {} };
@@ -26,12 +26,12 @@ function find(): { root: string; manifest: OwnManifest } {
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error('create-crash-demo: cannot find its own package root (templates/ is missing)');
+    if (up === dir) throw new Error('create-crash-demo: cannot find its own package.json');
     dir = up;
   }
 }
 
-/** The installed package's root (holds package.json and templates/). */
+/** The package's root: where its package.json is (and templates/, in a checkout; the bundles hold them). */
 export function packageRoot(): string {
   return find().root;
 }

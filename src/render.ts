@@ -2,7 +2,6 @@
 // out): planDemo is what the bin, the Yeoman generator and the library read. Writing is write.ts.
 import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
-import { readFileSync } from 'node:fs';
 import { planFiles, type TemplateFile } from './files.js';
 import { ownVersion } from './package.js';
 import { startCommand } from './layout.js';
@@ -11,7 +10,7 @@ import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { SAVED_FILE, hashOf } from './target.js';
 import { pinnedVersion } from './versions.js';
-import { renderTemplate } from './templates.js';
+import { renderTemplate, templateText } from './templates.js';
 import { outcomeTable } from './outcome-table.js';
 import { clusterCreator, createdContext } from './scripts/clusters.mjs';
 import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
@@ -140,7 +139,7 @@ export function planDemo(o: Options): DemoPlan {
   for (const t of plan) {
     files.set(
       t.dest,
-      t.ejs ? renderTemplate(t.source, data) : readFileSync(t.source),
+      t.ejs ? renderTemplate(t.source, data) : templateText(t.source),
     );
   }
   const saved = savedDemo(o, data, files);

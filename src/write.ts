@@ -54,8 +54,10 @@ export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission 
       try {
         writeTree(staging, files, { beside: false });
         renameSync(staging, state.dir);
-      } finally {
+      } catch (error) {
+        // Only a failed write leaves the staging directory (rmSync loads Node's rimraf: not on every run).
         rmSync(staging, { recursive: true, force: true });
+        throw error;
       }
       return state;
     }

@@ -1,3 +1,5 @@
 import { run } from './main.js';
 
-await run(process.argv.slice(2));
+// run() reports every error itself and sets process.exitCode; nothing is left to await here (the
+// bin is CommonJS, where there is no top-level await: see build.mjs).
+void run(process.argv.slice(2));

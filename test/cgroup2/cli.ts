@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const d of demos) {
     if (!(await isDemo(d))) {
-      process.stderr.write(`run.mjs: ${d} is not a generated demo (no crash-demo.json); generate one with bin/create-crash-demo.js\n`);
+      process.stderr.write(`run.mjs: ${d} is not a generated demo (no crash-demo.json); generate one with bin/create-crash-demo.cjs\n`);
       return 2;
     }
   }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/create-crash-demo.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/create-crash-demo.cjs', import.meta.url));
 
 export interface Run {
   code: number | null;
