@@ -65,5 +65,40 @@ await build({
   outdir: 'dist',
   external: ['zx'],
 });
-// Type declarations for library users (import { ... } from 'create-crash-demo').
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// Type declarations for library users, one file per entry (dist/index.d.ts, dist/scripts.d.ts): tsc
+// writes one per module, and every file in the tarball costs npm's extract phase on each cold
+// `npm init crash-demo`.
+await bundleDeclarations({ index: 'src/index.d.ts', scripts: 'src/scripts/index.d.mts' });
+
+/**
+ * tsc emits the declarations into a temp dir, and rollup-plugin-dts bundles each entry's into
+ * dist/<name>.d.ts. Not under node_modules: the plugin takes whatever resolves there for a package
+ * and leaves it out (the bundles came out as bare `export * from './backoff.mjs'` lines).
+ */
+async function bundleDeclarations(entries) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { isAbsolute, join } = await import('node:path');
+  const { rollup } = await import('rollup');
+  const { dts } = await import('rollup-plugin-dts');
+  const emitted = mkdtempSync(join(tmpdir(), 'create-crash-demo-types-'));
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', emitted], { stdio: 'inherit' });
+    for (const [name, input] of Object.entries(entries)) {
+      const bundle = await rollup({
+        input: join(emitted, input),
+        plugins: [dts()],
+        // zx (the scripts' import) stays the demo's own dependency, as in dist/scripts.js.
+        external: (id) => !id.startsWith('.') && !isAbsolute(id),
+        // A warning here is a declaration the bundle lost or could not resolve: never shipped.
+        onwarn(warning) {
+          throw new Error(`declarations of ${input}: ${warning.message}`);
+        },
+      });
+      await bundle.write({ file: `dist/${name}.d.ts`, format: 'es' });
+      await bundle.close();
+    }
+  } finally {
+    rmSync(emitted, { recursive: true, force: true });
+  }
+}

@@ -13,6 +13,9 @@ import { createView } from './view.mjs';
 
 /** @import { Schedule } from './backoff.mjs' */
 /** @import { Observation } from './events.mjs' */
+// createPrinter's declared return type names these (view.update's): tsc copies the names into
+// viewer.d.mts, so they must be in scope here or the declaration refers to nothing.
+/** @import { Crash, JsonState, Restart } from './view.mjs' */
 /** @typedef {{ crashloop: boolean, restarts: number | null }} Until  when to stop by itself (parseUntil) */
 
 /**
