@@ -5,7 +5,11 @@
 // compiles nothing.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
 import { tsImport } from 'tsx/esm/api';
 
 const { bundledModule } = await tsImport('./src/templates.ts', import.meta.url);
@@ -76,11 +80,6 @@ await bundleDeclarations({ index: 'src/index.d.ts', scripts: 'src/scripts/index.
  * and leaves it out (the bundles came out as bare `export * from './backoff.mjs'` lines).
  */
 async function bundleDeclarations(entries) {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { isAbsolute, join } = await import('node:path');
-  const { rollup } = await import('rollup');
-  const { dts } = await import('rollup-plugin-dts');
   const emitted = mkdtempSync(join(tmpdir(), 'create-crash-demo-types-'));
   try {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', emitted], { stdio: 'inherit' });
