@@ -32,6 +32,20 @@ test('the tarball holds the bin, the bundles and the generator, and no templates
   // The bundles hold every template (build.mjs): each packed file costs npm's extract phase on
   // every cold `npm init crash-demo`.
   assert.deepEqual(paths.filter((p) => p.startsWith('templates/')), []);
+  // Exactly these: a file added to the package is a choice made here, not by accident.
+  assert.deepEqual(paths.map((p) => p.replace(/^dist\/chunks\/chunk-[A-Z0-9]+\.js$/, 'dist/chunks/chunk-HASH.js')).sort(), [
+    'README.md',
+    'bin/create-crash-demo.cjs',
+    'dist/chunks/chunk-HASH.js',
+    'dist/clack.cjs',
+    'dist/cli.cjs',
+    'dist/index.d.ts',
+    'dist/index.js',
+    'dist/scripts.d.ts',
+    'dist/scripts.js',
+    'generators/app/index.js',
+    'package.json',
+  ]);
 });
 
 test('the packed bin, with no templates/ folder, writes the same demo, byte for byte, as the sources render', () => {

@@ -2,7 +2,7 @@
 // directory (and, right away, what to do if it is not empty); the few questions that decide what
 // will happen; the prediction; then "Write it", "Change the rest" or "Cancel".
 import { homedir } from 'node:os';
-import * as p from '@clack/prompts';
+import * as p from './clack.js';
 import type { Options } from '../options.js';
 import { questionsFor, type Question } from '../questions.js';
 import { UsageError, defaultName, type RawOptions } from '../validate.js';
