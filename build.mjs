@@ -1,8 +1,8 @@
-// Bundles the bin, the library, the demo scripts' module and the Yeoman generator so that `npm init crash-demo` installs no
-// runtime dependencies at all (@clack/prompts is inlined and loads lazily). The templates are put
-// into the bundles here, the EJS ones compiled once: the package ships no templates/ folder (fewer
-// files for npm to extract on every cold npm init), and the bin reads no template, loads no EJS and
-// compiles nothing.
+// Bundles the bin, the library, the demo scripts' module and the Yeoman generator so that
+// `npm init crash-demo` installs no runtime dependencies at all (@clack/prompts is bundled into
+// dist/clack.cjs, loaded only at a terminal). The templates are put into the bundles here, the EJS
+// ones compiled once: the package ships no templates/ folder (fewer files for npm to extract on
+// every cold npm init), and the bin reads no template, loads no EJS and compiles nothing.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -45,8 +45,8 @@ export function renderTemplate(name: string, data: TemplateData): string {
 
 /**
  * The source of the module that takes this one's place in the bundles. `locals` are the names
- * templates may use (the template data's keys): a bundle is an ES module, so strict code, where
- * EJS's `with (locals)` is not allowed; each name is read from the data instead.
+ * templates may use (the template data's keys): the library's bundles are ES modules, strict code,
+ * where EJS's `with (locals)` is not allowed; each name is read from the data instead.
  */
 export function bundledModule(locals: string[]): string {
   const names = templateNames();
