@@ -112,18 +112,30 @@ async function post(localPort, label, signal) {
     return;
   }
   const url = `http://127.0.0.1:${localPort}/crash`;
-  let response;
-  let body;
+  let answer;
   try {
-    const timeout = AbortSignal.timeout(POST_TIMEOUT_MS);
-    response = await fetch(url, { method: 'POST', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
-    body = await response.text();
+    answer = await postCrash(url, { timeoutMs: POST_TIMEOUT_MS, signal });
   } catch (err) {
     if (signal?.aborted) return fail(INTERRUPTED);
     return fail(`POST ${url} failed: ${err instanceof Error ? err.message : err}`);
   }
-  if (response.status !== 202) fail(`POST /crash answered ${response.status}, not 202: ${body.trim()}`);
+  const { status, body } = answer;
+  if (status !== 202) fail(`POST /crash answered ${status}, not 202: ${body.trim()}`);
   say(label ? `${label}: ${compactJson(body)}` : prettyJson(body));
+}
+
+/**
+ * One press of the crash button: POST `url` (the app's /crash), and its answer. Throws when there
+ * is none: no connection, `timeoutMs` passed, or `signal` aborted. crash does it through a
+ * port-forward, rehearse on loopback.
+ * @param {string} url
+ * @param {{ timeoutMs: number, signal?: AbortSignal }} options
+ * @returns {Promise<{ status: number, body: string }>}
+ */
+export async function postCrash(url, { timeoutMs, signal }) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const response = await fetch(url, { method: 'POST', signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+  return { status: response.status, body: await response.text() };
 }
 
 /**

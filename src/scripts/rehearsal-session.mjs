@@ -6,6 +6,7 @@
 // terminal, or the container removed from outside).
 import { randomUUID } from 'node:crypto';
 import { compactJson, fail, note, onKeys, onStop } from './cli.mjs';
+import { postCrash } from './crashbutton.mjs';
 import { cliEngine, ContainerGone, CRASH_MARK, crashLogged, followLogs, watchContainer } from './engine.mjs';
 import { closingLines } from './rehearsal-text.mjs';
 import { createPodState, realClock, runRehearsal } from './rehearsal.mjs';
@@ -29,16 +30,19 @@ import { createPrinter, createRecording } from './viewer.mjs';
 
 /** @typedef {ReturnType<typeof createPrinter>} Printer */
 
+/** A POST on loopback that has no answer after this long has none coming. */
+const POST_TIMEOUT_MS = 5000;
+
 /**
  * POST /crash on loopback, as npm run crash does through a port-forward.
  * @param {number} port
  * @returns {Promise<string>} one line: the app's answer, or why there was none
  */
-async function postCrash(port) {
+async function pressCrash(port) {
   const url = `http://127.0.0.1:${port}/crash`;
   try {
-    const r = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(5000) });
-    return `POST /crash: ${r.status} ${compactJson(await r.text())}`;
+    const { status, body } = await postCrash(url, { timeoutMs: POST_TIMEOUT_MS });
+    return `POST /crash: ${status} ${compactJson(body)}`;
   } catch (err) {
     return `POST ${url} failed: ${err instanceof Error ? err.message : err}`;
   }
@@ -57,7 +61,7 @@ function createFiring(o, printer) {
     if (o.probePort === null) return;
     fired++;
     lastFire = Date.now();
-    const answer = await postCrash(o.probePort);
+    const answer = await pressCrash(o.probePort);
     printer.note(`${why}: ${answer}`);
   };
   return {
