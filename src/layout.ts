@@ -1,10 +1,10 @@
 // The one place where the container's start command lives. The Dockerfile's ENTRYPOINT, the
 // PID-namespace tests and crash-demo.json all take it from here, so they cannot drift apart.
 import type { Pid1, Runtime } from './options.js';
-import { RUNTIMES } from './runtimes/index.js';
+import { RUNTIMES, byRuntime } from './runtimes/index.js';
 
 /** The pre-fork supervisor for each runtime, run from the project root. */
-export const SUPERVISOR = Object.fromEntries(Object.entries(RUNTIMES).map(([r, spec]) => [r, spec.supervisor])) as Record<Runtime, readonly string[]>;
+export const SUPERVISOR: Record<Runtime, readonly string[]> = byRuntime('supervisor');
 
 /** What /proc/1/comm says inside the container for each layout. */
 export function pid1Comm(runtime: Runtime, pid1: Pid1): string {

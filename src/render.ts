@@ -5,7 +5,7 @@ import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recor
 import { planFiles, type TemplateFile } from './files.js';
 import { ownVersion } from './package.js';
 import { startCommand } from './layout.js';
-import { RUNTIMES } from './runtimes/index.js';
+import { RUNTIMES, byRuntime } from './runtimes/index.js';
 import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { SAVED_FILE, hashOf } from './target.js';
@@ -16,7 +16,7 @@ import { clusterCreator, createdContext } from './scripts/clusters.mjs';
 import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
-export const BASE_IMAGES = Object.fromEntries(Object.entries(RUNTIMES).map(([r, spec]) => [r, spec.baseImage])) as Record<Runtime, string>;
+export const BASE_IMAGES: Record<Runtime, string> = byRuntime('baseImage');
 
 /** The generated project's own version, which is also its image tag. */
 export const DEMO_VERSION = '0.1.0';

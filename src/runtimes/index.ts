@@ -8,3 +8,8 @@ import type { RuntimeSpec } from './types.js';
 export type { RuntimeSpec } from './types.js';
 
 export const RUNTIMES: Record<Runtime, RuntimeSpec> = { python, node };
+
+/** One fact of every runtime, by runtime: `byRuntime('baseImage').node` is 'node:24-slim'. */
+export function byRuntime<K extends keyof RuntimeSpec>(key: K): Record<Runtime, RuntimeSpec[K]> {
+  return Object.fromEntries(Object.entries(RUNTIMES).map(([runtime, spec]) => [runtime, spec[key]])) as Record<Runtime, RuntimeSpec[K]>;
+}
