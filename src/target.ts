@@ -58,10 +58,13 @@ function savedHashes(abs: string): Record<string, string> | undefined {
   }
 }
 
-/** Whether `dir` is a directory that holds something other than maybe a .git folder. */
+/** Whether the directory `abs` holds something other than maybe a .git folder. */
+const holdsEntries = (abs: string) => readdirSync(abs).some((e) => e !== '.git');
+
+/** Whether `dir` exists, is a directory, and holds something other than maybe a .git folder. */
 export function holdsFiles(dir: string): boolean {
   const abs = resolve(dir);
-  return existsSync(abs) && statSync(abs).isDirectory() && readdirSync(abs).some((e) => e !== '.git');
+  return existsSync(abs) && statSync(abs).isDirectory() && holdsEntries(abs);
 }
 
 export function inspectTarget(dir: string, files: Map<string, string | Buffer>): TargetState {
@@ -71,7 +74,7 @@ export function inspectTarget(dir: string, files: Map<string, string | Buffer>):
   if (!statSync(abs).isDirectory()) {
     throw new UsageError(`${dir} exists and is not a directory: choose another target directory.`);
   }
-  const empty = !holdsFiles(abs);
+  const empty = !holdsEntries(abs); // a directory: checked just above
   const hashes = savedHashes(abs);
   for (const f of listing) {
     const path = join(abs, f.path);
