@@ -90,6 +90,18 @@ function allBut(open: string): string[] {
   return ['--runtime', 'python', '--crash', 'exit-worker', '--pid1', 'exec', '--fast-backoff', ...Object.entries(flags).flat()];
 }
 
+/**
+ * At the "not empty" question: Overwrite, then the file `listed` is shown as edited by the user (or
+ * not written by create-crash-demo) and its own question is on screen.
+ */
+async function overwriteUntilReplaceQuestion(t: Terminal, listed: string): Promise<void> {
+  await t.waitFor('Overwrite');
+  t.type(KEY.down + KEY.enter);
+  await t.waitFor('Edited by you, or not written by create-crash-demo');
+  await t.waitFor(listed);
+  await t.waitFor('Replace these 1 file(s) too?');
+}
+
 test('a bad answer is refused on the spot, by the same rules as its flag, and asked again', async () => {
   const cwd = tempDir();
   const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('--port')], cwd);
@@ -163,11 +175,7 @@ test('choosing Overwrite replaces the demo\'s files, keeps the user\'s, and list
   writeFileSync(join(dir, 'Dockerfile'), 'FROM mine');
   const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('')], cwd);
   try {
-    await t.waitFor('Overwrite');
-    t.type(KEY.down + KEY.enter);
-    await t.waitFor('not written by create-crash-demo');
-    await t.waitFor('Dockerfile');
-    await t.waitFor('Replace these 1 file(s) too?');
+    await overwriteUntilReplaceQuestion(t, 'Dockerfile');
     t.type(KEY.down + KEY.enter); // Replace them
     assert.equal(await t.exited, 0, t.output);
   } finally {
@@ -303,11 +311,7 @@ test('Overwrite with a generated file the user edited: it is listed, and kept un
   const overwrite = async (choice: string): Promise<Terminal> => {
     const t = new Terminal([process.execPath, BIN, 'demo', ...allBut('')], cwd);
     try {
-      await t.waitFor('Overwrite');
-      t.type(KEY.down + KEY.enter);
-      await t.waitFor('Edited by you, or not written by create-crash-demo');
-      await t.waitFor('scripts/crash.mjs');
-      await t.waitFor('Replace these 1 file(s) too?');
+      await overwriteUntilReplaceQuestion(t, 'scripts/crash.mjs');
       assert.equal(readFileSync(crash, 'utf8'), generated + '// my rehearsal note\n', 'nothing replaced before the answer');
       t.type(choice);
       await t.exited;
