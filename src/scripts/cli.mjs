@@ -10,7 +10,9 @@
 //   parseFlags({ script, summary, flags }, argv?) -> values
 //       `flags` is a small table { 'flag-name': { type: 'string'|'boolean', describe, default?,
 //       choices?, placeholder? } }. --help and --dry-run are added to every script. --help prints
-//       the table and exits 0; an unknown flag or a value outside `choices` is a UsageError.
+//       the table and exits 0; an unknown flag or a value outside `choices` is a UsageError. A
+//       --dry-run npm kept for itself (npm_config_dry_run) counts; any other flag of the script
+//       npm kept is a UsageError naming the command with -- (npm-flags.mjs).
 //       Values are keyed by flag name: values['base-image'], values['dry-run'].
 //   KUBE_FLAGS             the --context / --yes flag rows, for every script that talks to a cluster
 //   kubeContext(values) -> Promise<string>
@@ -70,6 +72,7 @@ import { parseArgs } from 'node:util';
 import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
 import { createdContext } from './clusters.mjs';
 import { LOOPBACK_WORDS, judgeContext } from './context.mjs';
+import { npmKept } from './npm-flags.mjs';
 import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 import { optionRules } from '../options.js';
@@ -155,6 +158,9 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
   /** @type {Record<string, { type: 'string' | 'boolean' }>} */
   const options = {};
   for (const [name, flag] of Object.entries(table)) options[name] = { type: flag.type };
+  // Flags npm kept for itself (`npm run build --dry-run`, no --): --dry-run counts, any other is refused.
+  const npm = npmKept({ script: spec.script, table, argv, env: process.env });
+  if (npm.refusal) fail(npm.refusal);
   /** @type {FlagValues} */
   let values;
   try {
@@ -162,9 +168,11 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
   } catch (err) {
     // node's messages already quote the flag; point to --help for the list, and to the nearest flag.
     const message = (err instanceof Error ? err.message.split('\n')[0] : undefined) ?? String(err);
-    const unknown = /** @type {{ code?: string }} */ (err).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^'=]+)/.exec(message)?.[1] : undefined;
+    const code = /** @type {{ code?: string }} */ (err).code;
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^'=]+)/.exec(message)?.[1] : undefined;
     const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(table).map((f) => `--${f}`));
-    return fail(`${message}.${hint} See: node scripts/${spec.script}.mjs --help`);
+    const npmHint = code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && npm.argumentsHint ? ` ${npm.argumentsHint}.` : '';
+    return fail(`${message}.${hint}${npmHint} See: node scripts/${spec.script}.mjs --help`);
   }
   if (values['help']) {
     process.stdout.write(helpText(spec.script, spec.summary, table));
@@ -180,6 +188,10 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
       fail(`--${name} ${JSON.stringify(value)} is not valid: use one of ${flag.choices.join(', ')}`);
     }
     if (flag.type === 'string' && value === '') fail(`--${name} needs a value`);
+  }
+  if (npm.dryRun) {
+    values['dry-run'] = true;
+    note(npm.dryRun);
   }
   dryRunOn = values['dry-run'] === true;
   return values;

@@ -1,7 +1,7 @@
 // A generated demo project in a temp dir, and a way to run its scripts the way a user does:
 // `node scripts/<name>.mjs`, with a PATH and a kubeconfig the test controls.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDemo, resolveOptions, writeDemo, type RawOptions } from '../../src/index.js';
 import { linkDemoModules } from '../support/demo-modules.js';
@@ -119,15 +119,41 @@ export function runScript(
   return slot(() => spawnScript(project, script, args, options));
 }
 
-async function spawnScript(
+/**
+ * `npm <args>` in the project, as a user types it (e.g. ['run', 'build', '--dry-run']): the real npm
+ * with the real node and sh, added to the PATH of `bin`. npm's update check stays off (no registry).
+ */
+export function runNpm(
+  project: string,
+  args: string[],
+  options: { bin: Bin; kubeconfig: string; env?: Record<string, string> },
+): Promise<Run> {
+  // npm runs a script with `sh -c`
+  for (const [tool, path] of [['node', '/usr/bin/node'], ['npm', '/usr/bin/npm'], ['sh', '/bin/sh']] as const) {
+    if (!existsSync(join(options.bin.dir, tool))) symlinkSync(path, join(options.bin.dir, tool));
+  }
+  const env = { npm_config_update_notifier: 'false', ...options.env };
+  return slot(() => spawnIn(project, join(options.bin.dir, 'npm'), args, { ...options, env }));
+}
+
+function spawnScript(
   project: string,
   script: string,
+  args: string[],
+  options: { bin: Bin; kubeconfig: string; env?: Record<string, string> },
+): Promise<Run> {
+  return spawnIn(project, process.execPath, [join(project, 'scripts', `${script}.mjs`), ...args], options);
+}
+
+async function spawnIn(
+  project: string,
+  command: string,
   args: string[],
   { bin, kubeconfig: kc, env = {} }: { bin: Bin; kubeconfig: string; env?: Record<string, string> },
 ): Promise<Run> {
   const home = tempDir('crash-demo-home-');
   mkdirSync(join(home, '.kube'));
-  const child = spawn(process.execPath, [join(project, 'scripts', `${script}.mjs`), ...args], {
+  const child = spawn(command, args, {
     cwd: project,
     env: { PATH: bin.dir, HOME: home, KUBECONFIG: kc, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -248,8 +274,9 @@ export interface StandIn {
   env: Record<string, string>;
 }
 
-export function kubectlStandIn(): StandIn {
-  const bin = makeBin({});
+/** @param tools other tools for its PATH, as makeBin takes them (docker: 'logged', ...) */
+export function kubectlStandIn(tools: Record<string, 'real' | 'logged' | 'placeholder'> = {}): StandIn {
+  const bin = makeBin(tools);
   const pod = join(bin.dir, 'fake-pod.mjs');
   const kubelet = join(bin.dir, 'fake-kubelet.mjs');
   const namespace = join(bin.dir, 'fake-namespace.mjs');
