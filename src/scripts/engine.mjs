@@ -27,16 +27,43 @@ export const ENGINE_FLAGS = {
 const PULL_FAILED =
   /failed to resolve source metadata|pull access denied|manifest unknown|not found: manifest|failed to do request|connection refused|no such host|i\/o timeout|TLS handshake timeout|error pulling image|initializing source|requested access to the resource is denied|repository does not exist/i;
 
+/** What docker, podman and nerdctl say when no engine answers: none running, or a socket this user cannot open. */
+const NO_ANSWER = /cannot connect to the docker daemon|cannot connect to podman|permission denied while trying to connect to the docker daemon|cannot access containerd socket|containerd not running/i;
+
+/** How to start each engine, for a user whose engine does not answer. @type {Record<string, string>} */
+const START_HINTS = {
+  docker: 'start it (Linux: sudo systemctl start docker; macOS, Windows: open Docker Desktop), or point DOCKER_HOST or `docker context use` at one that runs',
+  podman: 'start it (macOS, Windows: podman machine start; a podman remote setup: systemctl --user start podman.socket), or check `podman system connection list`',
+  nerdctl: 'start containerd (sudo systemctl start containerd; rootless: containerd-rootless-setuptool.sh install)',
+};
+
 /**
- * What a failed build fails with: when the base image could not be pulled, the fix too (the
- * registry's words alone do not say that the demo can be built on another base image); any other
- * failure as it is.
+ * The one line for an engine that does not answer, from what it said (its last line), or null when
+ * it said something else: a socket this user may not open gets the group fix, any other the way to start it.
+ * @param {string} engine
+ * @param {string} said
+ */
+export function noAnswer(engine, said) {
+  if (!NO_ANSWER.test(said)) return null;
+  const fix = /permission denied/i.test(said)
+    ? `use it as a user allowed to (Linux: sudo usermod -aG ${engine} $USER, then log in again), or with sudo`
+    : (START_HINTS[engine] ?? `start ${engine}`);
+  return `${engine} does not answer (${said.trim()}): ${fix}`;
+}
+
+/**
+ * What a failed build fails with: when the engine does not answer, that and how to start it; when
+ * the base image could not be pulled, the fix too (the registry's words alone do not say that the
+ * demo can be built on another base image); any other failure as it is.
  * @param {unknown} err what the engine's build failed with
  * @param {unknown} baseImage the --base-image value, if any
+ * @param {string} engine
  * @returns {never}
  */
-export function buildFailed(err, baseImage) {
+export function buildFailed(err, baseImage, engine) {
   const message = err instanceof Error ? err.message : String(err);
+  const down = noAnswer(engine, message.replace(/^.*? failed \((exit \d+|signal \w+)\): /, ''));
+  if (down) return fail(down);
   if (!PULL_FAILED.test(message)) throw err;
   const base = typeof baseImage === 'string' ? baseImage : 'the Dockerfile\'s BASE_IMAGE';
   return fail(`${message}. The base image (${base}) could not be pulled: pass one your engine already has or can pull, e.g. npm run build -- --base-image IMAGE`);
@@ -286,13 +313,31 @@ function background(cmd, args) {
   return child;
 }
 
+/** What docker and podman say when they answer that an image or container is not there. */
+const MISSING = /no such (image|container|object)|image not known|no container with name or id/i;
+
+/**
+ * Whether the engine has the image or container: true or false only when it answered. An engine
+ * that does not answer, or any other failure, fails with one line: read as "not there", a stopped
+ * daemon would send the user to build an image they have.
+ * @param {string} engine
+ * @param {'image' | 'container'} kind
+ * @param {string} ref
+ */
+async function engineHas(engine, kind, ref) {
+  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} ${kind} inspect --format ${'{{.Id}}'} ${ref}`;
+  if (r.exitCode === 0) return true;
+  const said = r.stderr.trim().split('\n').pop() ?? '';
+  if (MISSING.test(said)) return false;
+  return fail(noAnswer(engine, said) ?? `${engine} ${kind} inspect ${ref} failed (exit ${r.exitCode}): ${said}`);
+}
+
 /**
  * @param {string} engine
  * @param {string} ref
  */
 export async function imageExists(engine, ref) {
-  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} image inspect --format ${'{{.Id}}'} ${ref}`;
-  return r.exitCode === 0;
+  return engineHas(engine, 'image', ref);
 }
 
 /**
@@ -300,6 +345,5 @@ export async function imageExists(engine, ref) {
  * @param {string} name
  */
 export async function containerExists(engine, name) {
-  const r = await $({ quiet: true, verbose: false, nothrow: true })`${engine} container inspect --format ${'{{.Id}}'} ${name}`;
-  return r.exitCode === 0;
+  return engineHas(engine, 'container', name);
 }

@@ -20,7 +20,7 @@ export async function build(flags) {
   const network = typeof flags['network'] === 'string' ? ['--network', flags['network']] : [];
   const baseImage = typeof flags['base-image'] === 'string' ? ['--build-arg', `BASE_IMAGE=${flags['base-image']}`] : [];
   await step(`building ${image} with ${engine}`, () => run`${engine} build ${[...network, ...baseImage, '-t', image, '.']}`)
-    .catch((err) => buildFailed(err, flags['base-image'])); // a base image that cannot be pulled: says which to pass
+    .catch((err) => buildFailed(err, flags['base-image'], engine)); // a stopped engine, a base image that cannot be pulled: says what to do
   if (!dryRun()) say(`built ${image} with ${engine}: next, npm run load (a cluster) or npm run rehearse (no cluster)`);
   return image;
 }
