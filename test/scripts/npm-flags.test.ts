@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { npmKept } from '../../src/scripts/npm-flags.mjs';
-import { kubeconfig, kubectlStandIn, makeProject, runNpm, type Run } from './project.js';
+import { kubeconfig, kubectlStandIn, makeProject, runNpm, runScript, type Run } from './project.js';
 
 const project = makeProject({ cluster: 'auto' });
 const kc = kubeconfig('kind-demo'); // a local context (127.0.0.1:1): the guard lets every script through
@@ -60,6 +60,34 @@ describe('npm run SCRIPT --dry-run (no --): npm keeps the flag, the script still
     assert.equal(r.code, 1);
     assert.deepEqual(t.acting(), ['docker build -t demo:0.1.0 .']);
   });
+});
+
+describe('every script: npm run SCRIPT --dry-run does what node scripts/SCRIPT.mjs --dry-run does', { concurrency: true }, () => {
+  for (const script of ['build', 'cluster', 'load', 'deploy', 'crash', 'inspect', 'watch', 'demo', 'teardown', 'rehearse']) {
+    test(`${script}: the same commands printed, none run`, async () => {
+      const t = tools();
+      const env = { ...t.env, ...NO_ENGINE };
+      const kept = await runNpm(project, ['run', '--silent', script, '--dry-run'], { bin: t.bin, kubeconfig: kc, env });
+      const given = await runScript(project, script, ['--dry-run'], { bin: t.bin, kubeconfig: kc, env });
+      assert.equal(given.code, 0, given.stderr);
+      assert.equal(kept.code, 0, kept.stderr);
+      assert.ok(given.lines.length > 0);
+      assert.deepEqual(kept.lines, given.lines);
+      assert.deepEqual(t.acting(), [], 'neither docker nor a kubectl call that reads or changes the cluster');
+    });
+  }
+});
+
+describe('every script that takes --yes refuses the one npm kept, before it reads anything', { concurrency: true }, () => {
+  for (const script of ['load', 'deploy', 'crash', 'inspect', 'watch', 'demo', 'teardown']) {
+    test(script, async () => {
+      const t = tools();
+      const r = await runNpm(project, ['run', '--silent', script, '--yes'], { bin: t.bin, kubeconfig: kc, env: { ...t.env, ...NO_ENGINE } });
+      assert.equal(r.code, 1);
+      assert.match(oneLine(r), new RegExp(`npm run ${script} -- --yes \\(`));
+      assert.deepEqual(t.bin.calls(), []);
+    });
+  }
 });
 
 describe('a flag that grants consent or picks a target is never taken from npm_config_*', { concurrency: true }, () => {
