@@ -106,6 +106,40 @@ export function backoffSequence(count, s = DEFAULT_SCHEDULE) {
   return Array.from({ length: count }, (_, i) => delayBeforeRestart(i + 2, s));
 }
 
+// ---- When the restart really comes ---------------------------------------------------------------
+// The back-off is the earliest a restart may come, not when it comes. A sync that finds the container
+// still backing off fails, and the pod worker requeues the pod (pkg/kubelet/pod_workers.go
+// completeWork). Since Kubernetes 1.35 it requeues for the back-off's expiry
+// (kubecontainer.MinBackoffExpiration), the time left d capped at the kubelet's resync interval
+// (SyncFrequency, 1m) and jittered by wait.Jitter(d, 0.5): anywhere from d to 1.5 x d. So a restart
+// comes up to half its back-off late, and never more than half a resync interval (30s) late. Then the
+// sync loop's 1 s tick picks the pod up and the runtime starts the container. Kubelets before 1.35
+// requeued every wait.Jitter(10s, 0.5) whatever the back-off, so there a restart can come up to 15s
+// late even for a 1s back-off. create-crash-demo's prediction is the 1.35+ one (1.34 is past its end
+// of life); docs/FACTS.md §4 has the measured lateness per version.
+
+/** The kubelet's default resync interval (KubeletConfiguration syncFrequency). */
+export const KUBELET_RESYNC_SECONDS = 60;
+/** wait.Jitter's factor in the pod worker's requeue (workerBackOffPeriodJitterFactor). */
+const REQUEUE_JITTER = 0.5;
+/**
+ * From the requeue firing to the new container's start: the sync loop's 1 s tick, the sync and
+ * the runtime's create and start, on a busy 2-core node (measured: docs/FACTS.md §4).
+ */
+export const START_LAG_SECONDS = 3;
+
+/**
+ * When restart number-whatever with this back-off comes, in seconds after the crash: never before
+ * the back-off, at the latest the back-off plus the requeue's jitter plus the start lag.
+ * `jitterSeconds` is the part that is random; rehearse draws from it as the kubelet does.
+ * @param {number} backoffSeconds 0 for the first restart (at once)
+ * @returns {{ earliestSeconds: number, latestSeconds: number, jitterSeconds: number }}
+ */
+export function restartWindow(backoffSeconds) {
+  const jitterSeconds = REQUEUE_JITTER * Math.min(backoffSeconds, KUBELET_RESYNC_SECONDS);
+  return { earliestSeconds: backoffSeconds, latestSeconds: backoffSeconds + jitterSeconds + START_LAG_SECONDS, jitterSeconds };
+}
+
 /**
  * @typedef {object} BackoffEntry  client-go's per-container backoffEntry
  * @property {number} backoffSeconds the current back-off
@@ -114,20 +148,23 @@ export function backoffSequence(count, s = DEFAULT_SCHEDULE) {
 
 /**
  * What the kubelet does when a container exits at `finishedAt` (seconds): a port of doBackOff() +
- * client-go Backoff.IsInBackOffSince()/Next(), assuming the kubelet syncs the pod right away.
+ * client-go Backoff.IsInBackOffSince()/Next(), and of the pod worker's jittered requeue.
  * @param {BackoffEntry | null} entry the state after the previous restart (null: never restarted)
  * @param {number} finishedAt
  * @param {Schedule} [s]
+ * @param {number} [draw] where in the requeue's jitter the restart falls, 0..1 (0: at the back-off's
+ *   expiry; rehearse passes Math.random(), as wait.Jitter does)
  * @returns {{ backoffSeconds: number | null, restartAt: number, entry: BackoffEntry }}
  *   backoffSeconds: the duration in the CrashLoopBackOff message, or null for an immediate restart.
  */
-export function planRestart(entry, finishedAt, s = DEFAULT_SCHEDULE) {
+export function planRestart(entry, finishedAt, s = DEFAULT_SCHEDULE, draw = 0) {
   const expired = entry === null || finishedAt - entry.lastUpdate > s.resetAfterSeconds;
   if (expired) {
     // No entry (or forgiven): IsInBackOffSince is false, restart at once; Next() starts at initial.
     return { backoffSeconds: null, restartAt: finishedAt, entry: { backoffSeconds: s.initialSeconds, lastUpdate: finishedAt } };
   }
-  const restartAt = finishedAt + entry.backoffSeconds;
+  if (!(draw >= 0 && draw <= 1)) throw new RangeError(`draw ${draw}: must be from 0 to 1`);
+  const restartAt = finishedAt + entry.backoffSeconds + draw * restartWindow(entry.backoffSeconds).jitterSeconds;
   return {
     backoffSeconds: entry.backoffSeconds,
     restartAt,

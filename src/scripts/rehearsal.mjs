@@ -135,6 +135,8 @@ export function createPodState(id) {
  * @param {AbortSignal} o.signal
  * @param {(run: RunState) => void} [o.onStart] after each start (to follow the logs, to probe)
  * @param {(run: RunState) => Promise<void>} [o.onExit] after each exit is emitted (to say why it exited)
+ * @param {() => number} [o.draw] where each restart falls in the kubelet's jittered retry, 0..1
+ *   (default Math.random, as the kubelet's wait.Jitter)
  * @returns {Promise<{ restarts: number, reason: 'until' | 'stopped' }>}
  */
 export async function runRehearsal(o) {
@@ -160,7 +162,7 @@ export async function runRehearsal(o) {
     await o.onExit?.(run);
     if (signal.aborted) return stopped();
 
-    const plan = planRestart(entry, (epochMs(run.finishedAt) ?? NaN) / 1000, schedule);
+    const plan = planRestart(entry, (epochMs(run.finishedAt) ?? NaN) / 1000, schedule, (o.draw ?? Math.random)());
     entry = plan.entry;
     if (plan.backoffSeconds !== null) {
       const message = backoffMessage({ ...id, backoffSeconds: plan.backoffSeconds });

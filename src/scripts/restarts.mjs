@@ -2,7 +2,7 @@
 // What crash --times waits for between two POSTs: the kubelet has restarted the container and the
 // pod is Ready again, read from one `kubectl get pod -w` for the whole run (a poll would print a
 // command every few seconds, under a live `npm run watch`, and could miss a change).
-import { delayBeforeRestart, goDuration } from './backoff.mjs';
+import { delayBeforeRestart, goDuration, restartWindow } from './backoff.mjs';
 import { exitedLine, note, UsageError } from './cli.mjs';
 import { asPods } from './events.mjs';
 import { followPods, podSelector } from './follow.mjs';
@@ -45,10 +45,13 @@ export function watchRestarts(p, options) {
   const restarted = (before, label) => {
     const from = before?.restarts ?? 0;
     const backoff = delayBeforeRestart(from + 1);
-    note(`${label}: waiting for the kubelet to restart the container (back-off ${backoff ? `up to ${goDuration(backoff)}, CrashLoopBackOff meanwhile` : 'none, the first restart is at once'}) and for the pod to be Ready again`);
+    const latest = restartWindow(backoff).latestSeconds;
+    note(
+      `${label}: waiting for the kubelet to restart the container (back-off ${backoff ? `up to ${goDuration(backoff)}, the restart within ${goDuration(latest)}, CrashLoopBackOff meanwhile` : 'none, the first restart is at once'}) and for the pod to be Ready again`,
+    );
     return pods.until(
       (s) => s.restarts > from && s.ready,
-      backoff + RESTART_MARGIN_S,
+      latest + RESTART_MARGIN_S,
       (s) =>
         `after ${label} the ${where} did not restart and become Ready again (restarts ${from} -> ${s.restarts}, ` +
         `${s.ready ? 'Ready' : 'not Ready'}; ${backoff ? `the kubelet's back-off was at most ${goDuration(backoff)}` : 'a first crash is restarted at once'})`,

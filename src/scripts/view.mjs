@@ -3,7 +3,7 @@
 // the restart history for the timeline, and a final summary that holds what was seen against the
 // kubelet's schedule. Pure: every time comes from the events (or an argument), never from a clock.
 // watch (kubectl) and rehearse (Docker on the kubelet's schedule) both print through createView().
-import { DEFAULT_SCHEDULE, goDuration } from './backoff.mjs';
+import { DEFAULT_SCHEDULE, goDuration, restartWindow } from './backoff.mjs';
 import { humanDuration } from './podstatus.mjs';
 import { epochMs } from './time.mjs';
 
@@ -66,6 +66,23 @@ export function jsonState(e) {
     lastReason: e.lastReason,
     backoffSeconds: e.backoffSeconds,
   };
+}
+
+/**
+ * When the next restart comes, as the kubelet will do it: a window that opens when the back-off
+ * expires and closes when the kubelet's jittered retry has surely started the container
+ * (restartWindow in backoff.mjs), counted from `nowS`.
+ * @param {number} finishedS the crash, seconds
+ * @param {number} backoffSeconds
+ * @param {number} nowS
+ */
+export function nextRestart(finishedS, backoffSeconds, nowS) {
+  const w = restartWindow(backoffSeconds);
+  const opens = finishedS + w.earliestSeconds - nowS;
+  const closes = finishedS + w.latestSeconds - nowS;
+  if (opens > 0.5) return `next restart in ${shortDuration(opens)}-${shortDuration(closes)}`;
+  if (closes > 0.5) return `restart due, within ${shortDuration(closes)}`;
+  return 'restart due now';
 }
 
 /**
@@ -237,7 +254,7 @@ export function createView(opts = {}) {
       const finished = epochMs(e.lastFinishedAt);
       const now = epochMs(e.time);
       if (finished !== null && now !== null) {
-        note += `, next restart in ${shortDuration(finished / 1000 + e.backoffSeconds - now / 1000)}`;
+        note += `, ${nextRestart(finished / 1000, e.backoffSeconds, now / 1000)}`;
       }
       notes.push(note);
     }
@@ -278,8 +295,7 @@ export function createView(opts = {}) {
       if (!e || e.status !== 'CrashLoopBackOff' || e.backoffSeconds === null) continue;
       const finished = epochMs(e.lastFinishedAt);
       if (finished === null) continue;
-      const left = finished / 1000 + e.backoffSeconds - nowMs / 1000;
-      parts.push(`${e.pod}/${e.container}: next restart in ${shortDuration(Math.max(0, left))} (back-off ${goDuration(e.backoffSeconds)})`);
+      parts.push(`${e.pod}/${e.container}: ${nextRestart(finished / 1000, e.backoffSeconds, nowMs / 1000)} (back-off ${goDuration(e.backoffSeconds)})`);
     }
     return parts.length > 0 ? parts.join('  ') : null;
   }

@@ -52,7 +52,8 @@ function fakeEngine(runSeconds: number, exitCode: number, oomKilled = false) {
 
 const ID = { pod: 'demo-rehearse', namespace: 'crash-demo', uid: '11111111-2222-3333-4444-555555555555', container: 'app' };
 
-async function loop(runSeconds: number, exitCode: number, restarts: number, schedule = DEFAULT_SCHEDULE) {
+// draw: where each restart falls in the kubelet's jittered retry (0: at the back-off's expiry).
+async function loop(runSeconds: number, exitCode: number, restarts: number, schedule = DEFAULT_SCHEDULE, draw = () => 0) {
   const { engine, clock, starts } = fakeEngine(runSeconds, exitCode);
   const normalizer = createNormalizer();
   const view = createView({ schedule });
@@ -62,6 +63,7 @@ async function loop(runSeconds: number, exitCode: number, restarts: number, sche
     engine,
     clock,
     schedule,
+    draw,
     pod: createPodState({ ...ID, creationTimestamp: iso(T0) }),
     id: ID,
     signal: new AbortController().signal,
@@ -86,6 +88,35 @@ describe('the restart loop on a stand-in engine', () => {
     const waits = starts.slice(1).map((s, i) => (s - ((starts[i] ?? 0) + 5000)) / 1000);
     assert.deepEqual(waits, [0, 10, 20, 40, 80, 160]);
     assert.deepEqual(messages, ['10s', '20s', '40s', '1m20s', '2m40s'].map((d) => `back-off ${d} restarting failed container=app pod=demo-rehearse_crash-demo(${ID.uid})`));
+  });
+
+  it('comes as late as the kubelet may: half a back-off late, at most 30 s (its jittered retry)', async () => {
+    const { starts, messages } = await loop(5, 137, 7, DEFAULT_SCHEDULE, () => 1);
+    const waits = starts.slice(1).map((s, i) => (s - ((starts[i] ?? 0) + 5000)) / 1000);
+    assert.deepEqual(waits, [0, 15, 30, 60, 110, 190, 330]);
+    // Late restarts do not change what the kubelet announces.
+    assert.deepEqual(messages.map((m) => m.split(' ')[1]), ['10s', '20s', '40s', '1m20s', '2m40s', '5m0s']);
+  });
+
+  it('draws where each restart falls, as the kubelet does, when no draw is given', async () => {
+    const { engine, clock, starts } = fakeEngine(5, 137);
+    const normalizer = createNormalizer();
+    await runRehearsal({
+      engine,
+      clock,
+      schedule: DEFAULT_SCHEDULE,
+      pod: createPodState({ ...ID, creationTimestamp: iso(T0) }),
+      id: ID,
+      signal: new AbortController().signal,
+      emit: (time, pod) => [...normalizer.push({ time, pod })].some((e) => (e.restarts ?? 0) >= 5),
+    });
+    const waits = starts.slice(1).map((s, i) => (s - ((starts[i] ?? 0) + 5000)) / 1000);
+    assert.equal(waits.length, 5);
+    [0, 10, 20, 40, 80].forEach((backoff, i) => {
+      const w = waits[i] ?? NaN;
+      assert.ok(w >= backoff && w <= backoff * 1.5, `restart ${i + 1} after ${w}s: outside ${backoff}s..${backoff * 1.5}s`);
+    });
+    assert.ok(waits.slice(1).some((w, i) => w !== [10, 20, 40, 80][i]), `every restart exactly on its back-off (${waits.join(' ')}): no jitter was drawn`);
   });
 
   it('on the fast schedule waits 1s 2s 4s 8s 16s, then 30s', async () => {

@@ -53,7 +53,7 @@ test('--times 3, a container that exits (stand-in kubelet: restartCount grows af
     assert.ok(restarted < forwards[i]!, `port-forward ${i + 1} after restart ${i}: ${r.log.join(' | ')}`);
   }
   assert.match(r.stderr, /crash 1\/3: waiting for the kubelet to restart the container \(back-off none, the first restart is at once\)/);
-  assert.match(r.stderr, /crash 2\/3: waiting for the kubelet to restart the container \(back-off up to 10s, CrashLoopBackOff meanwhile\)/);
+  assert.match(r.stderr, /crash 2\/3: waiting for the kubelet to restart the container \(back-off up to 10s, the restart within 18s, CrashLoopBackOff meanwhile\)/);
 });
 
 test('--times 2 (stand-in kubelet that stops reporting after the crash, kubectl get pod -w exits 1): exit 1, one line naming what it waited for, one POST only', async () => {

@@ -18,6 +18,7 @@ import {
   parseBackoffMessage,
   parseGoDuration,
   planRestart,
+  restartWindow,
   scheduleDelays,
   scheduleFromKindConfig,
   type BackoffEntry,
@@ -89,6 +90,36 @@ describe('planRestart, the kubelet deciding when a crashed container starts agai
     const a = planRestart(null, 0);
     const b = planRestart(a.entry, 600);
     assert.equal(b.backoffSeconds, 10);
+  });
+});
+
+describe('restartWindow, when a restart really comes (pod_workers.go completeWork since 1.35)', () => {
+  it('opens at the back-off and closes half a back-off later, plus the start lag', () => {
+    assert.deepEqual(restartWindow(10), { earliestSeconds: 10, latestSeconds: 18, jitterSeconds: 5 });
+    assert.deepEqual(restartWindow(40), { earliestSeconds: 40, latestSeconds: 63, jitterSeconds: 20 });
+  });
+
+  it('jitters a long back-off by at most half the 1m resync interval', () => {
+    assert.deepEqual(restartWindow(300), { earliestSeconds: 300, latestSeconds: 333, jitterSeconds: 30 });
+    assert.deepEqual(restartWindow(80), { earliestSeconds: 80, latestSeconds: 113, jitterSeconds: 30 });
+  });
+
+  it('gives the first restart, which has no back-off, only the start lag', () => {
+    assert.deepEqual(restartWindow(0), { earliestSeconds: 0, latestSeconds: 3, jitterSeconds: 0 });
+  });
+
+  it('lets planRestart place the restart inside that window, as wait.Jitter does', () => {
+    const first = planRestart(null, 0);
+    assert.equal(planRestart(first.entry, 5, DEFAULT_SCHEDULE, 0).restartAt, 15);
+    assert.equal(planRestart(first.entry, 5, DEFAULT_SCHEDULE, 1).restartAt, 20);
+    assert.equal(planRestart(first.entry, 5, DEFAULT_SCHEDULE, 0.5).restartAt, 17.5);
+    assert.throws(() => planRestart(first.entry, 5, DEFAULT_SCHEDULE, 1.5), /draw 1.5: must be from 0 to 1/);
+  });
+
+  it('counts the next back-off from the late restart, as Next() stamps lastUpdate when it runs', () => {
+    const first = planRestart(null, 0);
+    const late = planRestart(first.entry, 5, DEFAULT_SCHEDULE, 1);
+    assert.deepEqual(late.entry, { backoffSeconds: 20, lastUpdate: 20 });
   });
 });
 

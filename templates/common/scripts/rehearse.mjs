@@ -25,7 +25,7 @@ main(import.meta.url, async () => {
     script: 'rehearse',
     summary:
       "Rehearse the crash loop without Kubernetes: run the real image with Docker or Podman (container <name>-rehearse) and, each time it exits, restart it on the kubelet's crash-loop schedule " +
-      '(at once, then 10s 20s 40s 1m20s 2m40s 5m0s, or the --fast-backoff one), shown as watch shows a pod. A rehearsal of the restart policy, not Kubernetes. ' +
+      '(at once, then 10s 20s 40s 1m20s 2m40s 5m0s, or the --fast-backoff one, each up to half of it late, at most 30s, as the kubelet retries), shown as watch shows a pod. A rehearsal of the restart policy, not Kubernetes. ' +
       'Ctrl-C stops, removes the container and writes the timeline SVG.',
     flags: REHEARSE_FLAGS,
   });

@@ -60,7 +60,7 @@ main(import.meta.url, async () => {
     script: 'watch',
     summary:
       'Follow the demo pods (kubectl get pods -w) and show each change as kubectl would, with the kubelet back-off, ' +
-      'a countdown to the next restart, and a summary against the kubelet schedule (10s 20s 40s 1m20s 2m40s 5m0s, ' +
+      'a countdown to when the next restart comes, and a summary against the kubelet schedule (10s 20s 40s 1m20s 2m40s 5m0s, ' +
       'or the --fast-backoff one). Ctrl-C stops and writes the timeline SVG.',
     flags: WATCH_FLAGS,
   });
