@@ -52,6 +52,12 @@ export async function watch(): Promise<{ delays: number[]; first: number; text: 
 export function misuse(options: Options): void {
   // @ts-expect-error runtime is one of the choices, not any string
   const wrong: Options = { ...options, runtime: 'cobol' };
+  // @ts-expect-error createDemo's options are typed from the options table: no runtime ruby
+  createDemo('x', { runtime: 'ruby' });
+  // @ts-expect-error a port is a number
+  createDemo('x', { port: '8080' });
+  // @ts-expect-error no option of that name
+  createDemo('x', { runtme: 'node' });
   // @ts-expect-error planDemo takes resolved options
   planDemo(42);
   // @ts-expect-error backoffSequence gives numbers
