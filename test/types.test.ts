@@ -16,7 +16,7 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** `npm pack` of the built package into dir (--ignore-scripts: `prepare` would rebuild dist/ under the other tests' feet). */
+/** `npm pack` of the built package into dir (--ignore-scripts: `prepack` would rebuild dist/ under the other tests' feet). */
 function pack(dir: string): { filename: string; files: Array<{ path: string }> } {
   if (!existsSync(join(ROOT, 'dist', 'index.d.ts'))) throw new Error('dist/index.d.ts is missing: run `npm run build` first (npm test does)');
   const [packed] = JSON.parse(
