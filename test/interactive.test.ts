@@ -156,7 +156,7 @@ test('a non-empty directory is a choice right after the directory question; Canc
   try {
     await t.waitFor('Target directory');
     t.type('demo' + KEY.enter);
-    await t.waitFor('demo is not empty');
+    await t.waitFor('"demo" is not empty');
     await t.waitFor('Overwrite');
     assert.doesNotMatch(t.output, /Runtime/, 'asked before any other question');
     t.type(KEY.enter);

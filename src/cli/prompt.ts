@@ -6,7 +6,7 @@ import * as p from './clack.js';
 import type { Options } from '../options.js';
 import { questionsFor, type Question } from '../questions.js';
 import { UsageError, defaultName, type RawOptions } from '../validate.js';
-import { checkTarget } from '../target.js';
+import { checkTarget, showDir } from '../target.js';
 
 /** Ctrl-C (or Esc) at a prompt: nothing written, exit 130 as for any interrupted command. */
 export class Cancelled extends Error {
@@ -53,7 +53,7 @@ export async function askDir(initial: string): Promise<string> {
 export async function confirmOverwrite(dir: string): Promise<boolean> {
   const choice = check(
     await p.select({
-      message: `${dir} is not empty. What now?`,
+      message: `${showDir(dir)} is not empty. What now?`,
       options: [
         { value: 'cancel', label: 'Cancel', hint: 'write nothing' },
         {
