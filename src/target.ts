@@ -236,7 +236,7 @@ export function checkTarget(dir: string): void {
   for (;;) {
     let entry;
     try {
-      entry = lstatSync(probe);
+      entry = lstatSync(probe, { throwIfNoEntry: false }); // no exception to build for the usual missing target
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw cannotWrite(dir, error) ?? error;
