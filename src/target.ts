@@ -228,7 +228,7 @@ function kernelFs(path: string): string | undefined {
 export function checkTarget(dir: string): void {
   if (dir === '') {
     throw new UsageError(
-      "The target directory is an empty name (''): name a new directory, e.g. create-crash-demo my-demo, or use . for the current directory.",
+      "The target directory is an empty name (''): name a new directory, e.g. my-demo, or use . for the current directory.",
     );
   }
   const abs = resolve(dir);
@@ -258,7 +258,7 @@ export function checkTarget(dir: string): void {
   }
   const kernel = kernelFs(probe);
   if (kernel) {
-    throw refuse(dir, `${displayPath(probe)} is on a kernel file system (${kernel}), which holds no files of yours`, 'Choose another target directory, e.g. create-crash-demo my-demo.');
+    throw refuse(dir, `${displayPath(probe)} is on a kernel file system (${kernel}), which holds no files of yours`, 'Choose another target directory.');
   }
   try {
     accessSync(probe, constants.W_OK);

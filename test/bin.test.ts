@@ -383,7 +383,7 @@ test('a target on a kernel file system (/proc/x, /sys/x) is refused at once, in 
       const r = runBin([dir, ...extra], cwd, {}, 10_000);
       assert.ok(Date.now() - started < 10_000, `${dir}: answered within 10 s (Node's recursive mkdir loops forever on procfs)`);
       assert.equal(r.code, 1, `${dir}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`^create-crash-demo: Cannot write the demo to "${dir}": /\\S* is on a kernel file system \\(${fs}\\), which holds no files of yours\\. Choose another target directory, e\\.g\\. create-crash-demo my-demo\\.\\n$`));
+      assert.match(r.stderr, new RegExp(`^create-crash-demo: Cannot write the demo to "${dir}": /\\S* is on a kernel file system \\(${fs}\\), which holds no files of yours\\. Choose another target directory\\.\\n$`));
     }
     assert.equal(existsSync(dir), false);
   }
@@ -411,7 +411,7 @@ test("'' is refused as an empty name, with the fix", () => {
   const cwd = tempDir();
   const r = runBin([''], cwd);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, "create-crash-demo: The target directory is an empty name (''): name a new directory, e.g. create-crash-demo my-demo, or use . for the current directory.\n");
+  assert.equal(r.stderr, "create-crash-demo: The target directory is an empty name (''): name a new directory, e.g. my-demo, or use . for the current directory.\n");
   assert.deepEqual(listTree(cwd), []);
 });
 
