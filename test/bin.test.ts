@@ -446,3 +446,10 @@ test('a target outside the working directory is shown from ~ when it is under th
   const refused = runBin([join(home, 'talk')], cwd, { HOME: home });
   assert.match(refused.stderr, /^create-crash-demo: "~\/talk" is not empty/);
 });
+
+test('a flag given twice with the same value is one answer, not a contradiction: accepted', () => {
+  const cwd = tempDir();
+  const r = runBin(['demo', '--runtime', 'node', '--runtime=node', '-y', '--yes'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readJson(join(cwd, 'demo', 'crash-demo.json')).options.runtime, 'node');
+});

@@ -216,6 +216,9 @@ test('~/x at the directory prompt is the home directory\'s x, not ./~/x', async 
   }
   assert.deepEqual(listTree(cwd), []);
   assert.equal(savedOptions(join(home, 'talk')).name, 'demo');
+  // Said as it was typed, not as a climb from the working directory (../../../root/talk).
+  assert.match(t.output, /Scaffolded ~\/talk\//);
+  assert.match(t.output, /cd ~\/talk\r?\n/);
 });
 
 test('a target that is a file, or on a kernel file system, is refused at the directory prompt and asked again, before any other question', async () => {
