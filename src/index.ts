@@ -1,14 +1,16 @@
-// The library: everything the bin and the Yeoman generator do, without prompts or Yeoman.
-import { resolveOptions, type RawOptions } from './validate.js';
-import { planDemo } from './render.js';
-import { writeDemo } from './write.js';
+// The library: everything the bin and the Yeoman generator do, without prompts or Yeoman. Its
+// errors name what a caller wrote (`runtime: "ruby"`, `{ overwrite: true }`), not the bin's flags.
+import { parseValue as parseValueRaw, resolveOptions as resolveRaw, type RawOptions, type ResolveContext } from './validate.js';
+import { planDemo, type DemoFiles } from './render.js';
+import { writeDemo as writeRaw } from './write.js';
 import type { TargetState, WritePermission } from './target.js';
 import type { Outcome } from './outcome.js';
-import type { Options } from './options.js';
+import type { OptionKey, Options } from './options.js';
+import { LIBRARY, asFace } from './faces.js';
 
 export { OPTIONS, OPTION_KEYS, choicesOf, flagOf } from './options.js';
 export type { Options, OptionKey, OptionSpec, Runtime, CrashMode, Pid1, Trigger } from './options.js';
-export { resolveOptions, parseValue, toLabel, UsageError } from './validate.js';
+export { toLabel, UsageError } from './validate.js';
 export type { RawOptions, ResolveContext } from './validate.js';
 export { predictOutcome } from './outcome.js';
 export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.js';
@@ -17,7 +19,6 @@ export { planFiles } from './files.js';
 export { packageRoot } from './package.js';
 export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
 export type { DemoFiles, DemoPlan, SavedDemo } from './render.js';
-export { writeDemo } from './write.js';
 export { RUNTIMES } from './runtimes/index.js';
 export type { RuntimeSpec } from './runtimes/index.js';
 export { inspectTarget, hashOf, STATE_LABEL } from './target.js';
@@ -32,9 +33,30 @@ export interface CreatedDemo {
   target: TargetState;
 }
 
+/** A demo's options as a program gives them: any of them, each typed from the options table. */
+export type DemoOptions = Partial<Options>;
+
+/**
+ * Turns values of any type (strings from a form or a command line too) into validated Options, or
+ * throws a UsageError naming the property, the value and the fix. See createDemo for typed input.
+ */
+export function resolveOptions(raw: RawOptions, ctx: ResolveContext = {}): Options {
+  return asFace(LIBRARY, () => resolveRaw(raw, ctx));
+}
+
+/** Validates one value of any type against its option; returns it typed or throws a UsageError. */
+export function parseValue(key: OptionKey, value: unknown): string | number | boolean {
+  return asFace(LIBRARY, () => parseValueRaw(key, value));
+}
+
+/** Writes a planned demo (see write.ts): refused, as a UsageError, where the bin would refuse. */
+export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}, looked?: TargetState): TargetState {
+  return asFace(LIBRARY, () => writeRaw(dir, files, allow, looked));
+}
+
 /** Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`. */
-export function createDemo(dir: string, raw: RawOptions = {}, allow: WritePermission = {}): CreatedDemo {
-  const { options, outcome, files } = planDemo(resolveOptions(raw, { dir }));
-  const target = writeDemo(dir, files, allow);
-  return { dir: target.dir, options, outcome, files: [...files.keys()], target };
+export function createDemo(dir: string, options: DemoOptions = {}, allow: WritePermission = {}): CreatedDemo {
+  const plan = planDemo(resolveOptions(options, { dir }));
+  const target = writeDemo(dir, plan.files, allow);
+  return { dir: target.dir, options: plan.options, outcome: plan.outcome, files: [...plan.files.keys()], target };
 }

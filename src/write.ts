@@ -1,11 +1,22 @@
 // Writing a planned demo: the one side effect, kept apart from planning (render.ts).
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DemoFiles } from './render.js';
 import { cannotWrite, checkWrite, inspectTarget, type TargetState, type WritePermission } from './target.js';
 
 function modeOf(path: string): number {
   return path.endsWith('.sh') ? 0o755 : 0o644;
+}
+
+/**
+ * Makes `dir` and each missing parent, one mkdir at a time. Node's recursive mkdir loops forever
+ * where mkdir answers ENOENT inside a directory that exists (procfs); checkTarget refuses those
+ * first, and this fails at once should one get past it.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
 }
 
 /** A name beside `path` that no other writer picks (no node:crypto: loading it costs the bin ~5 ms). */
@@ -24,7 +35,7 @@ function writeTree(root: string, files: DemoFiles, { beside }: { beside: boolean
   for (const [path, contents] of files) {
     const target = join(root, path);
     const dir = dirname(target);
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    if (!made.has(dir)) makeDirs(dir);
     made.add(dir);
     if (!beside) {
       writeFileSync(target, contents, { mode: modeOf(path) });
@@ -50,7 +61,7 @@ export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission 
   try {
     if (!state.exists) {
       const staging = asideOf(join(dirname(state.dir), '.crash-demo'));
-      mkdirSync(dirname(state.dir), { recursive: true });
+      makeDirs(dirname(state.dir));
       try {
         writeTree(staging, files, { beside: false });
         renameSync(staging, state.dir);

@@ -1,7 +1,7 @@
 // The bin, spawned as a user would run it: no terminal, real files, real exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { OPTIONS, OPTION_KEYS, flagOf } from '../src/index.js';
@@ -173,6 +173,9 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['seconds the app could not read back', ['--trigger', 'timer', '--after', '0.0000000001'], /^create-crash-demo: --after "0\.0000000001" has too many decimal places: use at most 6 \(e\.g\. 0\.000001\)\.$/m],
   ['--fast-backoff for a cluster that is not kind', ['--fast-backoff', '--cluster', 'minikube'], /^create-crash-demo: --fast-backoff writes a kind cluster config \(kind-config\.yaml\), which kind reads \(and whose kubelet settings a node of your own takes, --cluster containerd\); with --cluster minikube it would change nothing: drop --fast-backoff, or use --cluster kind\.$/m],
   ['two target directories', ['extra-dir'], /One target directory, please: got "demo" "extra-dir"/],
+  ['a flag given twice with two values', ['--runtime', 'node', '--runtime', 'python'], /^create-crash-demo: --runtime is given twice, as "node" and as "python": give it once, with the value you mean\.$/m],
+  ['a flag given twice, the second time with =', ['--fast-backoff', '--name', 'a', '--name=b'], /^create-crash-demo: --name is given twice, as "a" and as "b": give it once, with the value you mean\.$/m],
+  ['--replace-edited without --overwrite', ['--replace-edited'], /^create-crash-demo: --replace-edited only applies with --overwrite \(it lets --overwrite replace files you edited too\): add --overwrite, or drop --replace-edited\.$/m],
   ['a StatefulSet name longer than 52', ['--workload', 'statefulset', '--name', 'a'.repeat(53)], /at most 52/],
 ];
 
@@ -217,7 +220,7 @@ test('a target that is a file is refused', () => {
   writeFileSync(join(cwd, 'demo'), 'a file');
   const r = runBin(['demo'], cwd);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /demo exists and is not a directory/);
+  assert.equal(r.stderr, 'create-crash-demo: "demo" exists and is not a directory: choose another target directory.\n');
   assert.equal(readFileSync(join(cwd, 'demo'), 'utf8'), 'a file');
 });
 
@@ -228,7 +231,7 @@ test('a non-empty directory is refused without a terminal, and nothing in it cha
   writeFileSync(join(cwd, 'demo', 'Dockerfile'), 'FROM mine');
   const r = runBin(['demo', '--yes'], cwd);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /demo is not empty: nothing was written\..*--overwrite/);
+  assert.match(r.stderr, /^create-crash-demo: "demo" is not empty: nothing was written\..*--overwrite.*\(1 of them is there already; every other file stays\)\.$/m);
   assert.deepEqual(listTree(join(cwd, 'demo')), ['Dockerfile', 'notes.txt']);
   assert.equal(readFileSync(join(cwd, 'demo', 'Dockerfile'), 'utf8'), 'FROM mine');
 });
@@ -241,7 +244,7 @@ test('--overwrite never replaces a file it did not write: refused, naming it; --
   for (const args of [['--overwrite'], ['--overwrite', '--dry-run']]) {
     const r = runBin(['demo', ...args], cwd);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
-    assert.match(r.stderr, /^create-crash-demo: demo: 1 file\(s\) there are edited by you or were not generated \(Dockerfile\): nothing was written\. Move them away, or add --replace-edited to replace them too\.\n$/);
+    assert.match(r.stderr, /^create-crash-demo: "demo": 1 file\(s\) there are edited by you or were not generated \(Dockerfile\): nothing was written\. Move them away, or add --replace-edited to replace them too\.\n$/);
     assert.deepEqual(listTree(join(cwd, 'demo')), ['Dockerfile', 'notes.txt']);
   }
   const r = runBin(['demo', '--overwrite', '--replace-edited'], cwd);
@@ -303,7 +306,7 @@ test('--dry-run fails where the real run would: a non-empty directory without --
   const real = runBin(['demo'], cwd);
   assert.equal(dry.code, 1);
   assert.equal(dry.stderr, real.stderr);
-  assert.match(dry.stderr, /demo is not empty: nothing was written/);
+  assert.match(dry.stderr, /"demo" is not empty: nothing was written/);
   assert.equal(dry.stdout, '');
 
   // Not writable for the user who runs it (the tests run as root, for whom every mode bit is
@@ -319,7 +322,7 @@ test('--dry-run fails where the real run would: a non-empty directory without --
   for (const args of [['ro/demo', '--dry-run'], ['ro/demo'], ['ro', '--dry-run'], ['ro', '--name', 'ro']]) {
     const r = asNobody(args);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to ro(\/demo)?: permission denied\. Choose another target directory\.\n$/);
+    assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to "ro(\/demo)?": permission denied\. Choose another target directory\.\n$/);
   }
   assert.deepEqual(listTree(join(open, 'ro')), []);
 });
@@ -368,6 +371,85 @@ test('a target below a file is refused with one line, not a stack trace', () => 
   writeFileSync(join(cwd, 'afile'), 'a file');
   const r = runBin(['afile/sub', '--name', 'demo'], cwd);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to afile\/sub: a part of that path is a file, not a directory\. Choose another target directory\.\n$/);
+  assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to "afile\/sub": "afile" is a file, not a directory\. Choose another target directory\.\n$/);
   assert.deepEqual(listTree(cwd), ['afile']);
+});
+
+test('a target on a kernel file system (/proc/x, /sys/x) is refused at once, in one line, and nothing is made there', () => {
+  const cwd = tempDir();
+  for (const [dir, fs] of [['/proc/x', 'proc'], ['/proc/self/x/y', 'proc'], ['/sys/x', 'sysfs']] as const) {
+    for (const extra of [[], ['--dry-run']]) {
+      const started = Date.now();
+      const r = runBin([dir, ...extra], cwd, {}, 10_000);
+      assert.ok(Date.now() - started < 10_000, `${dir}: answered within 10 s (Node's recursive mkdir loops forever on procfs)`);
+      assert.equal(r.code, 1, `${dir}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^create-crash-demo: Cannot write the demo to "${dir}": /\\S* is on a kernel file system \\(${fs}\\), which holds no files of yours\\. Choose another target directory\\.\\n$`));
+    }
+    assert.equal(existsSync(dir), false);
+  }
+  assert.deepEqual(listTree(cwd), []);
+});
+
+test('a parent, or the target, that is a symbolic link to nothing is refused in one line naming the link, and the link stays', () => {
+  const cwd = tempDir();
+  symlinkSync(join(cwd, 'gone'), join(cwd, 'dangling'));
+  for (const dir of ['dangling/demo', 'dangling', 'dangling/a/b']) {
+    for (const extra of [[], ['--dry-run']]) {
+      const r = runBin([dir, ...extra], cwd);
+      assert.equal(r.code, 1, `${dir}: ${r.stdout}${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `create-crash-demo: Cannot write the demo to "${dir}": "dangling" is a symbolic link to ${join(cwd, 'gone')}, which does not exist. Create that directory, or choose another target directory.\n`,
+      );
+    }
+  }
+  assert.equal(readlinkSync(join(cwd, 'dangling')), join(cwd, 'gone'));
+  assert.deepEqual(readdirSync(cwd), ['dangling']);
+});
+
+test("'' is refused as an empty name, with the fix", () => {
+  const cwd = tempDir();
+  const r = runBin([''], cwd);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, "create-crash-demo: The target directory is an empty name (''): name a new directory, e.g. my-demo, or use . for the current directory.\n");
+  assert.deepEqual(listTree(cwd), []);
+});
+
+test('. is named as the current directory, with its path, and a refusal says how many of the demo\'s files are there', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'notes.txt'), 'mine');
+  const r = runBin(['.'], cwd);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr,
+    `create-crash-demo: the current directory (${cwd}) is not empty: nothing was written. Choose a new directory, or pass --overwrite to add the demo's files beside the ones there (none of them is one of the demo's: they all stay).\n`,
+  );
+  writeFileSync(join(cwd, 'Dockerfile'), 'FROM mine');
+  const two = runBin(['.'], cwd);
+  assert.match(two.stderr, /pass --overwrite to replace the demo's files there \(1 of them is there already; every other file stays\)\.\n$/);
+  assert.deepEqual(listTree(cwd), ['Dockerfile', 'notes.txt']);
+});
+
+test('a target outside the working directory is shown from ~ when it is under the home directory, else by its absolute path, never as ../..', () => {
+  const home = tempDir();
+  const cwd = tempDir();
+  const r = runBin([join(home, 'talk'), '--yes'], cwd, { HOME: home });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Scaffolded ~\/talk\/: python/m);
+  assert.match(r.stdout, /^  cd ~\/talk$/m);
+  const elsewhere = tempDir();
+  const abs = runBin([join(elsewhere, 'talk'), '--yes'], cwd, { HOME: home });
+  assert.equal(abs.code, 0, abs.stderr);
+  assert.ok(abs.stdout.startsWith(`Scaffolded ${join(elsewhere, 'talk')}/: python`), abs.stdout);
+  assert.ok(abs.stdout.includes(`\n  cd ${join(elsewhere, 'talk')}\n`), abs.stdout);
+  assert.doesNotMatch(r.stdout + abs.stdout, /\.\.\//);
+  const refused = runBin([join(home, 'talk')], cwd, { HOME: home });
+  assert.match(refused.stderr, /^create-crash-demo: "~\/talk" is not empty/);
+});
+
+test('a flag given twice with the same value is one answer, not a contradiction: accepted', () => {
+  const cwd = tempDir();
+  const r = runBin(['demo', '--runtime', 'node', '--runtime=node', '-y', '--yes'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readJson(join(cwd, 'demo', 'crash-demo.json')).options.runtime, 'node');
 });

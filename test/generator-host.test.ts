@@ -15,7 +15,7 @@ const HOST = fileURLToPath(new URL('./support/yo-env.mjs', import.meta.url));
 
 /** Runs the host with stdin a pipe (no terminal), as CI or a script would. */
 function host(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [HOST, JSON.stringify(args)], { cwd, encoding: 'utf8', input: '', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [HOST, JSON.stringify(args)], { cwd, encoding: 'utf8', input: '', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,7 +46,7 @@ test('--yes into a directory with the user\'s files: one line, exit 1, nothing w
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    `create-crash-demo: ${dir} is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the demo's files there (2 exist; other files stay).\n`,
+    `create-crash-demo: "mine" is not empty: nothing was written. Choose a new directory, or pass --overwrite to replace the demo's files there (2 of them are there already; every other file stays).\n`,
   );
   assert.deepEqual(listTree(dir), ['README.md', 'package.json']);
   assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), '# my project\n');
@@ -59,7 +59,7 @@ test('--yes --overwrite never replaces the user\'s own package.json and README.m
   assert.equal(refused.code, 1);
   assert.equal(
     refused.stderr,
-    `create-crash-demo: ${dir}: 2 file(s) there are edited by you or were not generated (README.md, package.json): nothing was written. Move them away, or add --replace-edited to replace them too.\n`,
+    `create-crash-demo: "mine": 2 file(s) there are edited by you or were not generated (README.md, package.json): nothing was written. Move them away, or add --replace-edited to replace them too.\n`,
   );
   assert.deepEqual(listTree(dir), ['README.md', 'notes.txt', 'package.json']);
   const r = host(cwd, ['mine', '--yes', '--overwrite', '--replace-edited']);
@@ -76,6 +76,17 @@ test('--runtime bogus: one line naming the value and the valid ones, exit 1, no 
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'create-crash-demo: --runtime "bogus" is not a valid choice: use one of python, node.\n');
   assert.equal(existsSync(join(cwd, 'demo')), false);
+});
+
+test('a target on a kernel file system is refused before yeoman makes the directory (its mkdir would loop on /proc)', () => {
+  const cwd = tempDir('crash-demo-yoenv-');
+  const started = Date.now();
+  const r = host(cwd, ['/proc/x', '--yes']);
+  assert.ok(Date.now() - started < 30_000, 'answered at once');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^create-crash-demo: Cannot write the demo to "\/proc\/x": \/proc is on a kernel file system \(proc\)/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.equal(existsSync('/proc/x'), false);
 });
 
 test('at a terminal it asks with the current select prompt: no "`list` prompt is deprecated"', async () => {

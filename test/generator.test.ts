@@ -65,6 +65,8 @@ const PROMPTED = {
   random: { raw: { name: 'demo' }, answers: { trigger: 'random', probability: '0.25' } },
   some: { raw: { runtime: 'python', crash: 'exit-worker', trigger: 'timer' } },
   bad: { raw: { name: 'demo', runtime: 'ruby' } },
+  reservedNamespace: { raw: { name: 'demo', namespace: 'kube-system', yes: true } as RawOptions },
+  replaceAlone: { raw: { name: 'demo', yes: true, replaceEdited: true } as RawOptions },
   namespace: { raw: { name: 'demo', namespace: 'talks' } },
 } satisfies Record<string, Case>;
 
@@ -112,13 +114,29 @@ test('flags given are not asked; the rest are', () => {
   assert.deepEqual(prompted.some.asked, ['name', 'pid1', 'after', 'workers', 'workload', 'namespace', 'port', 'cluster', 'fastBackoff']);
 });
 
-test('a bad flag stops the generator with the same message as the bin, before any question and any file', () => {
+test('a bad flag makes the run reject with the bin\'s one-line message, before any question and any file; the host decides what to print', () => {
   const g = prompted.bad;
-  assert.equal(g.error, undefined, 'reported as the bin reports it, not thrown as a stack trace');
-  assert.equal(g.stderr, 'create-crash-demo: --runtime "ruby" is not a valid choice: use one of python, node.\n');
-  assert.equal(g.exitCode, 1);
-  assert.deepEqual(g.asked, []);
+  assert.equal(g.error, '--runtime "ruby" is not a valid choice: use one of python, node.');
+  assert.equal(g.stderr, '', 'the generator prints nothing itself: the embedding tool reports the rejection');
+  assert.equal(g.exitCode, 0, 'the embedding process\'s exit status is its own');
   assert.equal(existsSync(g.dir), false);
+});
+
+test('a refusal under yo names the option as yo spells it: --kube-namespace, never --namespace', () => {
+  assert.equal(
+    prompted.reservedNamespace.error,
+    '--kube-namespace "kube-system" belongs to the cluster itself: the demo labels its namespace for the restricted Pod Security ' +
+      'profile and teardown deletes it. Use a namespace of its own, e.g. --kube-namespace crash-demo.',
+  );
+  assert.equal(existsSync(prompted.reservedNamespace.dir), false);
+});
+
+test('--replace-edited without --overwrite is refused under yo as by the bin', () => {
+  assert.equal(
+    prompted.replaceAlone.error,
+    '--replace-edited only applies with --overwrite (it lets --overwrite replace files you edited too): add --overwrite, or drop --replace-edited.',
+  );
+  assert.equal(existsSync(prompted.replaceAlone.dir), false);
 });
 
 test('the Kubernetes namespace is --kube-namespace under yo (Yeoman owns --namespace)', () => {

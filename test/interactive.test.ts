@@ -156,7 +156,7 @@ test('a non-empty directory is a choice right after the directory question; Canc
   try {
     await t.waitFor('Target directory');
     t.type('demo' + KEY.enter);
-    await t.waitFor('demo is not empty');
+    await t.waitFor('"demo" is not empty');
     await t.waitFor('Overwrite');
     assert.doesNotMatch(t.output, /Runtime/, 'asked before any other question');
     t.type(KEY.enter);
@@ -216,6 +216,41 @@ test('~/x at the directory prompt is the home directory\'s x, not ./~/x', async 
   }
   assert.deepEqual(listTree(cwd), []);
   assert.equal(savedOptions(join(home, 'talk')).name, 'demo');
+  // Said as it was typed, not as a climb from the working directory (../../../root/talk).
+  assert.match(t.output, /Scaffolded ~\/talk\//);
+  assert.match(t.output, /cd ~\/talk\r?\n/);
+});
+
+test('a target that is a file, or on a kernel file system, is refused at the directory prompt and asked again, before any other question', async () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'afile'), 'a file');
+  const t = new Terminal([process.execPath, BIN, ...allBut('')], cwd);
+  try {
+    await t.waitFor('Target directory');
+    t.type('afile' + KEY.enter);
+    await t.waitFor('"afile" exists and is not a directory: choose another target directory.');
+    t.type('\x7f'.repeat('afile'.length) + '/sys/x' + KEY.enter);
+    await t.waitFor('Cannot write the demo to "/sys/x": /sys is on a kernel file system (sysfs)');
+    t.type('\x7f'.repeat('/sys/x'.length) + 'demo' + KEY.enter);
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.equal(readFileSync(join(cwd, 'afile'), 'utf8'), 'a file');
+  assert.equal(savedOptions(join(cwd, 'demo')).name, 'demo');
+});
+
+test('a target given as an argument is checked before the first question: /sys/x is refused at once at a terminal too', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, '/sys/x'], cwd);
+  try {
+    await t.waitFor('create-crash-demo: Cannot write the demo to "/sys/x"', 10_000); // not a question
+    assert.equal(await t.exited, 1, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.match(t.output, /create-crash-demo: Cannot write the demo to "\/sys\/x": \/sys is on a kernel file system \(sysfs\)/);
+  assert.doesNotMatch(t.output, /Runtime/);
 });
 
 test('Cancel at "Write it?" writes nothing and exits 1, saying so', async () => {

@@ -1,7 +1,7 @@
 // What `npm exec create-crash-demo` really downloads: the packed tarball.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/bin.js';
@@ -85,4 +85,22 @@ test('a demo\'s package.json pins create-crash-demo to the version that generate
   // What tests install into demos is this package, packed: the same name and version.
   assert.equal(packedVersion(), pkg.version);
   assert.ok(existsSync(join(demoModules(), 'create-crash-demo', 'dist', 'scripts.js')));
+});
+
+test('the packed package.json has no script npm runs at install time, and installing the tarball asks for no script approval', () => {
+  const dir = tempDir('crash-demo-pack-');
+  const [tarball] = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  ) as Array<{ filename: string }>;
+  const packedPkg = JSON.parse(execFileSync('tar', ['-xOzf', join(dir, tarball!.filename), 'package/package.json'], { encoding: 'utf8' }));
+  const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare'];
+  assert.deepEqual(Object.keys(packedPkg.scripts ?? {}).filter((s) => lifecycle.includes(s)), []);
+  // npm 11 lists every installed package with such a script as "not yet covered by allowScripts".
+  const project = join(dir, 'project');
+  execFileSync('mkdir', [project]);
+  execFileSync('npm', ['init', '-y'], { cwd: project, stdio: 'pipe' });
+  const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(dir, tarball!.filename)], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /install scripts|allowScripts/);
+  assert.ok(existsSync(join(project, 'node_modules', 'create-crash-demo', 'bin', 'create-crash-demo.cjs')));
 });

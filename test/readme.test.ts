@@ -16,7 +16,8 @@ test('README.md gives the two commands for a fresh machine, and .ci/run runs the
   const text = readFileSync(README, 'utf8');
   // The bin the README runs is the one package.json declares (npm links that file).
   const { bin } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
-  assert.ok(text.includes(`npm ci && node ${bin['create-crash-demo']} my-demo`), `README.md runs ${bin['create-crash-demo']}`);
+  // No `prepare` builds at `npm ci` (the packed package.json would carry it to every install): the build is a step.
+  assert.ok(text.includes(`npm ci && npm run build && node ${bin['create-crash-demo']} my-demo`), `README.md builds, then runs ${bin['create-crash-demo']}`);
   assert.match(text, /^npm test$/m);
   const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
   assert.match(ci, /^npm test$/m);

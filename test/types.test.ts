@@ -16,7 +16,7 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** `npm pack` of the built package into dir (--ignore-scripts: `prepare` would rebuild dist/ under the other tests' feet). */
+/** `npm pack` of the built package into dir (--ignore-scripts: `prepack` would rebuild dist/ under the other tests' feet). */
 function pack(dir: string): { filename: string; files: Array<{ path: string }> } {
   if (!existsSync(join(ROOT, 'dist', 'index.d.ts'))) throw new Error('dist/index.d.ts is missing: run `npm run build` first (npm test does)');
   const [packed] = JSON.parse(
@@ -52,6 +52,12 @@ export async function watch(): Promise<{ delays: number[]; first: number; text: 
 export function misuse(options: Options): void {
   // @ts-expect-error runtime is one of the choices, not any string
   const wrong: Options = { ...options, runtime: 'cobol' };
+  // @ts-expect-error createDemo's options are typed from the options table: no runtime ruby
+  createDemo('x', { runtime: 'ruby' });
+  // @ts-expect-error a port is a number
+  createDemo('x', { port: '8080' });
+  // @ts-expect-error no option of that name
+  createDemo('x', { runtme: 'node' });
   // @ts-expect-error planDemo takes resolved options
   planDemo(42);
   // @ts-expect-error backoffSequence gives numbers

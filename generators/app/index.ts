@@ -3,24 +3,19 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
-import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../../src/options.js';
+import { OPTIONS, OPTION_KEYS, type OptionKey, type Options } from '../../src/options.js';
 import { questionsFor } from '../../src/questions.js';
 import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
 import { planDemo, type DemoPlan } from '../../src/render.js';
-import { checkWrite, inspectTarget } from '../../src/target.js';
+import { checkTarget, checkWrite, inspectTarget, replaceWithoutOverwrite } from '../../src/target.js';
+import { YEOMAN, inFace } from '../../src/faces.js';
 import { loadSaved } from '../../src/saved.js';
 import { nextSteps, outcomeLines } from '../../src/report.js';
 import { CONTROL_FLAGS } from '../../src/cli/args.js';
 
 /** Yeoman reserves `namespace` for its own use; under yo the Kubernetes namespace is --kube-namespace. */
 export function yoFlag(key: OptionKey): string {
-  return key === 'namespace' ? 'kube-namespace' : flagOf(key).slice(2);
-}
-
-/** The bin's way to show a user error: one line on stderr, exit status 1, no stack trace. */
-function report(error: UsageError): void {
-  process.stderr.write(`create-crash-demo: ${error.message}\n`);
-  process.exitCode = 1;
+  return YEOMAN.spell(key, 'value').slice(2);
 }
 
 /**
@@ -36,7 +31,11 @@ function canAsk(adapter: unknown): boolean {
 }
 
 /**
- * Runs a step; a user error ends the whole run as the bin ends: one line, exit 1, nothing written.
+ * Runs a step; a user error ends the whole run, nothing written: env.run() rejects with a UsageError
+ * whose message is the bin's one line, in yo's words (--kube-namespace). The tool that embeds us
+ * decides how to show it; its exit status stays its own. Given to the environment as its 'error'
+ * (the way it documents to make run() reject), not thrown from the task: a thrown error also gets
+ * yeoman-generator's own line "An error occured while running crash-demo:app#prompting" on stderr.
  * (A function, not a method: yeoman runs every public method of the generator as a task.)
  */
 async function guarded(generator: Generator, step: () => Promise<void> | void): Promise<void> {
@@ -44,8 +43,8 @@ async function guarded(generator: Generator, step: () => Promise<void> | void): 
     await step();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    report(error);
     generator.cancelCancellableTasks();
+    generator.env.emit('error', new UsageError(inFace(error.message, YEOMAN)));
   }
 }
 
@@ -81,6 +80,9 @@ export default class CrashDemoGenerator extends Generator {
     // Validate the flags before anything touches the disk (destinationRoot creates the directory).
     const dir = resolve(this.destinationRoot(), (options['dir'] as string | undefined) ?? '.');
     try {
+      if (options['replace-edited'] && !options['overwrite']) throw replaceWithoutOverwrite();
+      // destinationRoot(dir) below makes the directory: /proc/x would loop there as in the bin.
+      checkTarget(dir);
       const saved = loadSaved(dir);
       this.ctx = { dir, ...(saved ? { defaults: saved } : {}) };
       this.fromFlags = resolveOptions(this.given, this.ctx);

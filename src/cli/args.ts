@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../options.js';
 import { UsageError, type RawOptions } from '../validate.js';
 import { didYouMean } from '../scripts/options.mjs';
+import { replaceWithoutOverwrite } from '../target.js';
 
 export const CONTROL_FLAGS = {
   yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },
@@ -49,7 +50,7 @@ export function parseRequest(argv: string[]): Request {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     const e = error as Error & { code?: string };
     // parseArgs names a flag as '--port', '--port <value>' or '-y, --yes': take the long name.
@@ -69,7 +70,20 @@ export function parseRequest(argv: string[]): Request {
     }
     throw new UsageError(e.message);
   }
+  // parseArgs keeps the last of a repeated flag: two different values are two answers, not one.
+  const given = new Map<string, string | undefined>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (given.has(token.name) && given.get(token.name) !== token.value) {
+      const show = (v: string | undefined) => (v === undefined ? 'a switch' : JSON.stringify(v));
+      throw new UsageError(
+        `--${token.name} is given twice, as ${show(given.get(token.name))} and as ${show(token.value)}: give it once, with the value you mean.`,
+      );
+    }
+    given.set(token.name, token.value);
+  }
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values['replace-edited'] && !values['overwrite']) throw replaceWithoutOverwrite();
   if (parsed.positionals.length > 1) {
     throw new UsageError(
       `One target directory, please: got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}. Quote a path with spaces.`,

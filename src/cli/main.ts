@@ -1,12 +1,12 @@
 // The bin: argv -> options (flags, then prompts when a person is at a terminal) -> write -> report.
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
 import { ownVersion } from '../package.js';
 import { planDemo } from '../render.js';
 import { writeDemo } from '../write.js';
-import { STATE_LABEL, checkWrite, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
+import { STATE_LABEL, checkTarget, checkWrite, displayPath, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
 import { predictOutcome } from '../outcome.js';
 import { loadSaved } from '../saved.js';
 import { nextSteps, outcomeLines } from '../report.js';
@@ -33,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
   prompts?.intro(`create-crash-demo ${version}`);
 
   const dir = req.dir ?? (prompts ? await prompts.askDir('crash-demo') : 'crash-demo');
+  // A target that can take no demo is refused before the first question, not after the last.
+  checkTarget(dir);
   let overwrite = req.overwrite;
   let replaceEdited = req.replaceEdited;
   // A directory that is not empty: what to do is asked right after the directory, not after the rest.
@@ -65,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out: string[] = [];
-  const rel = relative(process.cwd(), target.dir) || '.';
+  const rel = displayPath(target.dir);
   const width = Math.max(...target.files.map((f) => STATE_LABEL[f.state].length));
   const counts = (Object.keys(STATE_LABEL) as FileState[]).flatMap((state) => {
     const n = target.files.filter((f) => f.state === state).length;
@@ -81,7 +83,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const path of target.stale) out.push(`  stale  ${path}  (an earlier generation wrote it; this demo has no use for it: left in place)`);
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
-  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scripts).map((l, i) => (i === 0 ? bold(l) : l)));
+  // `cd "~/my demo"` would not expand the ~: a quoted path is given whole.
+  const cdPath = rel.startsWith('~') && /\s/.test(rel) ? target.dir : rel;
+  if (!req.dryRun) out.push('', ...nextSteps(cdPath, options, scripts).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

@@ -6,6 +6,7 @@ import * as p from './clack.js';
 import type { Options } from '../options.js';
 import { questionsFor, type Question } from '../questions.js';
 import { UsageError, defaultName, type RawOptions } from '../validate.js';
+import { checkTarget, showDir } from '../target.js';
 
 /** Ctrl-C (or Esc) at a prompt: nothing written, exit 130 as for any interrupted command. */
 export class Cancelled extends Error {
@@ -32,7 +33,17 @@ export async function askDir(initial: string): Promise<string> {
       message: 'Target directory',
       placeholder: initial,
       defaultValue: initial,
-      validate: (v) => (v !== undefined && /[\0]/.test(v) ? 'No NUL characters in a path' : undefined),
+      validate: (v) => {
+        if (v !== undefined && /[\0]/.test(v)) return 'No NUL characters in a path';
+        // The same refusals as for a directory given as an argument, while the user can still retype it.
+        try {
+          checkTarget(expandHome(v || initial));
+        } catch (error) {
+          if (error instanceof UsageError) return error.message;
+          throw error;
+        }
+        return undefined;
+      },
     }),
   );
   return expandHome(dir || initial);
@@ -42,7 +53,7 @@ export async function askDir(initial: string): Promise<string> {
 export async function confirmOverwrite(dir: string): Promise<boolean> {
   const choice = check(
     await p.select({
-      message: `${dir} is not empty. What now?`,
+      message: `${showDir(dir)} is not empty. What now?`,
       options: [
         { value: 'cancel', label: 'Cancel', hint: 'write nothing' },
         {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, resolveOptions } from '../../src/index.js';
+import { UsageError, resolveOptions } from '../../src/validate.js'; // the bin's own words
 import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
 
 /** A fresh demo whose crash-demo.json has these options changed by hand. */

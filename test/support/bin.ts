@@ -11,13 +11,14 @@ export interface Run {
   stderr: string;
 }
 
-export function runBin(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
+/** `timeout`: a bin that has not exited by then is killed, and its code is null. */
+export function runBin(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
     input: '', // stdin is a pipe, not a TTY: the bin must never wait for input
     env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 60_000,
+    timeout,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

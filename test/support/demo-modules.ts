@@ -15,7 +15,7 @@ export function demoModules(): string {
   if (modules) return modules;
   if (!existsSync(join(ROOT, 'dist', 'scripts.js'))) throw new Error('dist/scripts.js is missing: run `npm run build` first (npm test does)');
   const dir = tempDir('crash-demo-modules-');
-  // --ignore-scripts: `prepare` would rebuild dist/ under the other test processes' feet.
+  // --ignore-scripts: `prepack` would rebuild dist/ under the other test processes' feet.
   const [packed] = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   ) as Array<{ filename: string }>;
