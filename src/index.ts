@@ -2,6 +2,7 @@
 import { resolveOptions, type RawOptions } from './validate.js';
 import { planDemo } from './render.js';
 import { writeDemo } from './write.js';
+import { ownScriptsFrom, type ScriptsFrom } from './package.js';
 import type { TargetState, WritePermission } from './target.js';
 import type { Outcome } from './outcome.js';
 import type { Options } from './options.js';
@@ -14,7 +15,9 @@ export { predictOutcome } from './outcome.js';
 export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.js';
 export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './layout.js';
 export { planFiles } from './files.js';
-export { packageRoot } from './package.js';
+export { packageRoot, ownScriptsFrom, scriptsFromOf } from './package.js';
+export type { ScriptsFrom } from './package.js';
+export { packPackage, packedFiles } from './pack.js';
 export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
 export type { DemoFiles, DemoPlan, SavedDemo } from './render.js';
 export { writeDemo } from './write.js';
@@ -30,11 +33,17 @@ export interface CreatedDemo {
   outcome: Outcome;
   files: string[];
   target: TargetState;
+  /** The packed create-crash-demo the demo installs from (vendor/...tgz, among files), or null: the registry's. */
+  vendored: string | null;
 }
 
-/** Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`. */
-export function createDemo(dir: string, raw: RawOptions = {}, allow: WritePermission = {}): CreatedDemo {
-  const { options, outcome, files } = planDemo(resolveOptions(raw, { dir }));
+/**
+ * Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`.
+ * `from` says where the demo's npm install gets create-crash-demo; by default, as the bin: the
+ * registry's version when this copy came from the registry, else this copy packed into vendor/.
+ */
+export function createDemo(dir: string, raw: RawOptions = {}, allow: WritePermission = {}, from: ScriptsFrom = ownScriptsFrom()): CreatedDemo {
+  const { options, outcome, files, vendored } = planDemo(resolveOptions(raw, { dir }), from);
   const target = writeDemo(dir, files, allow);
-  return { dir: target.dir, options, outcome, files: [...files.keys()], target };
+  return { dir: target.dir, options, outcome, files: [...files.keys()], target, vendored };
 }

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
-import { ownVersion } from '../package.js';
+import { ownScriptsFrom, ownVersion } from '../package.js';
 import { planDemo } from '../render.js';
 import { writeDemo } from '../write.js';
 import { STATE_LABEL, checkWrite, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return outcomeLines(o, predictOutcome(o));
   };
   const raw = prompts ? await prompts.askOptions(req.raw, ctx, preview) : req.raw;
-  const { options, outcome, files, scripts, saved: written } = planDemo(resolveOptions(raw, ctx));
+  const { options, outcome, files, scripts, saved: written, vendored } = planDemo(resolveOptions(raw, ctx), ownScriptsFrom());
   let target = inspectTarget(dir, files);
   if (prompts && overwrite && target.kept.length && !replaceEdited) {
     replaceEdited = await prompts.confirmReplaceEdited(target.kept);
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const path of target.stale) out.push(`  stale  ${path}  (an earlier generation wrote it; this demo has no use for it: left in place)`);
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
-  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scripts).map((l, i) => (i === 0 ? bold(l) : l)));
+  if (!req.dryRun) out.push('', ...nextSteps(rel, options, scripts, vendored).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
