@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDemo, packedFiles, planDemo, resolveOptions, scriptsFromOf } from '../../src/index.js';
+import { createDemo, planDemo, resolveOptions } from '../../src/index.js';
+import { packedFiles } from '../../src/pack.js';
+import { scriptsFromOf } from '../../src/package.js';
 import { ROOT, runBin } from '../support/bin.js';
 import { listTree, readTree, tempDir } from '../support/tree.js';
 
@@ -93,10 +95,13 @@ test('the checkout\'s bin packs itself into the demo, says so, and the demo, cop
   const far = handedOver(demo);
   installsAndRuns(far);
   assert.ok(readFileSync(join(far, 'node_modules/create-crash-demo/dist/scripts.js')).equals(readFileSync(join(ROOT, 'dist/scripts.js'))));
-  // npm install left every generated file as written (package.json too): a regeneration finds them unchanged.
-  const regenerated = runBin(['.', '--yes', '--overwrite'], far);
+  // The README's way to regenerate, `npx create-crash-demo . --overwrite`, runs the copy npm installed
+  // from vendor/: it packs into the same tarball (whose integrity package-lock.json holds), and npm
+  // install left every generated file as written, package.json too.
+  const regenerated = sh('npx', ['create-crash-demo', '.', '--yes', '--overwrite'], far);
   assert.equal(regenerated.code, 0, regenerated.stderr);
   assert.match(regenerated.stdout, /^  files: \d+ identical \(identical files were left as they were\)$/m);
+  assert.equal(sh('npm', ['install'], far).code, 0);
   // npm's own record of what it installed: the vendored copy from the file, zx from the registry.
   assert.equal(scriptsFromOf(join(far, 'node_modules', 'create-crash-demo')), 'vendor');
   assert.equal(scriptsFromOf(join(far, 'node_modules', 'zx')), 'registry');
