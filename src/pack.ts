@@ -4,7 +4,7 @@
 // second per scaffold, and the same bytes every time (fixed mtimes and modes), so a regenerated
 // demo finds its tarball unchanged. test/install holds the list equal to `npm pack`'s.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { UsageError } from './validate.js';
@@ -87,7 +87,7 @@ function checkBuilt(root: string): void {
   const newer = ['src', 'templates', 'generators']
     .flatMap((folder) => walk(root, folder))
     .filter((file) => !file.endsWith('.js') && statSync(join(root, file)).mtimeMs > builtAt);
-  if (newer.length) throw new UsageError(`cannot vendor create-crash-demo: dist/ is older than ${newer[0]!.split(sep).join('/')}: ${fix}`);
+  if (newer.length) throw new UsageError(`cannot vendor create-crash-demo: dist/ is older than ${newer[0]}: ${fix}`);
 }
 
 let packed: { file: string; tarball: Buffer } | undefined;
