@@ -3,6 +3,7 @@
 import { parseValue as parseValueRaw, resolveOptions as resolveRaw, type RawOptions, type ResolveContext } from './validate.js';
 import { planDemo, type DemoFiles } from './render.js';
 import { writeDemo as writeRaw } from './write.js';
+import { ownScriptsFrom, type ScriptsFrom } from './package.js';
 import type { TargetState, WritePermission } from './target.js';
 import type { Outcome } from './outcome.js';
 import type { OptionKey, Options } from './options.js';
@@ -16,7 +17,8 @@ export { predictOutcome } from './outcome.js';
 export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.js';
 export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './layout.js';
 export { planFiles } from './files.js';
-export { packageRoot } from './package.js';
+export { packageRoot, ownScriptsFrom } from './package.js';
+export type { ScriptsFrom } from './package.js';
 export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
 export type { DemoFiles, DemoPlan, SavedDemo } from './render.js';
 export { RUNTIMES } from './runtimes/index.js';
@@ -31,6 +33,8 @@ export interface CreatedDemo {
   outcome: Outcome;
   files: string[];
   target: TargetState;
+  /** The packed create-crash-demo the demo installs from (vendor/...tgz, among files), or null: the registry's. */
+  vendored: string | null;
 }
 
 /** A demo's options as a program gives them: any of them, each typed from the options table. */
@@ -54,9 +58,13 @@ export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission 
   return asFace(LIBRARY, () => writeRaw(dir, files, allow, looked));
 }
 
-/** Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`. */
-export function createDemo(dir: string, options: DemoOptions = {}, allow: WritePermission = {}): CreatedDemo {
-  const plan = planDemo(resolveOptions(options, { dir }));
+/**
+ * Resolves, renders and writes a demo in one call: `createDemo('my-demo', { runtime: 'node' })`.
+ * `from` says where the demo's npm install gets create-crash-demo; by default, as the bin: the
+ * registry's version when this copy came from the registry, else this copy packed into vendor/.
+ */
+export function createDemo(dir: string, options: DemoOptions = {}, allow: WritePermission = {}, from: ScriptsFrom = ownScriptsFrom()): CreatedDemo {
+  const plan = planDemo(resolveOptions(options, { dir }), from);
   const target = writeDemo(dir, plan.files, allow);
-  return { dir: target.dir, options: plan.options, outcome: plan.outcome, files: [...plan.files.keys()], target };
+  return { dir: target.dir, options: plan.options, outcome: plan.outcome, files: [...plan.files.keys()], target, vendored: plan.vendored };
 }

@@ -3,7 +3,8 @@
 import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from './verified.js';
 import { kubectlLines, RECORDED_TRIGGER, RECORDINGS, recordingOf } from './recorded.js';
 import { planFiles, type TemplateFile } from './files.js';
-import { ownVersion } from './package.js';
+import { ownVersion, type ScriptsFrom } from './package.js';
+import { packOwnPackage, vendoredFile } from './pack.js';
 import { startCommand } from './layout.js';
 import { RUNTIMES, byRuntime } from './runtimes/index.js';
 import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
@@ -55,8 +56,9 @@ function recordedRun(o: Options) {
 }
 
 /** Everything a template may use. */
-export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), outcome: Outcome = predictOutcome(o)) {
+export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), outcome: Outcome = predictOutcome(o), from: ScriptsFrom = 'registry') {
   const scripts = scriptNames(plan.map((f) => f.dest));
+  const vendored = from === 'vendor' ? vendoredFile(ownVersion()) : null;
   return {
     /** The zx scripts this demo has (scripts/<name>.mjs), for package.json and the README. */
     scripts,
@@ -69,6 +71,10 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), ou
     image: { repository: o.name, tag: DEMO_VERSION, ref: `${o.name}:${DEMO_VERSION}` },
     baseImage: BASE_IMAGES[o.runtime],
     version: ownVersion(),
+    /** The packed create-crash-demo the demo installs (vendor/create-crash-demo-<version>.tgz), or null: the registry's. */
+    vendored,
+    /** The demo's dependency on create-crash-demo: the registry's version, or file: its vendored tarball. */
+    scriptsDependency: vendored ? `file:${vendored}` : ownVersion(),
     json: (value: unknown) => JSON.stringify(value),
     /** The article the demo grew from, by name. */
     article: ARTICLE,
@@ -128,13 +134,20 @@ export interface DemoPlan {
   files: DemoFiles;
   /** What crash-demo.json holds. */
   saved: SavedDemo;
+  /** Where the demo's npm install gets create-crash-demo: vendor/<tarball> (among the files), or null: the registry. */
+  vendored: string | null;
 }
 
-/** The whole demo for these options. Reads templates; writes nothing. */
-export function planDemo(o: Options): DemoPlan {
+/**
+ * The whole demo for these options. Reads templates; writes nothing. `from`: where the demo's
+ * npm install gets create-crash-demo: 'registry' (the default: what the registry's package writes)
+ * pins its version; 'vendor' packs this copy into vendor/ and depends on that file (the bin and
+ * createDemo choose by where they run from: ownScriptsFrom in package.ts).
+ */
+export function planDemo(o: Options, from: ScriptsFrom = 'registry'): DemoPlan {
   const plan = planFiles(o);
   const outcome = predictOutcome(o);
-  const data = templateData(o, plan, outcome);
+  const data = templateData(o, plan, outcome, from);
   const files: DemoFiles = new Map();
   for (const t of plan) {
     files.set(
@@ -142,13 +155,14 @@ export function planDemo(o: Options): DemoPlan {
       t.ejs ? renderTemplate(t.source, data) : templateText(t.source),
     );
   }
+  if (data.vendored) files.set(data.vendored, packOwnPackage().tarball);
   const saved = savedDemo(o, data, files);
   files.set(SAVED_FILE, JSON.stringify(saved, null, 2) + '\n');
   const sorted: DemoFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { options: o, outcome, start: data.start, scripts: data.scripts, files: sorted, saved };
+  return { options: o, outcome, start: data.start, scripts: data.scripts, files: sorted, saved, vendored: data.vendored };
 }
 
 /** The generated project as path -> contents, sorted by path (planDemo's files). */
-export function renderDemo(o: Options): DemoFiles {
-  return planDemo(o).files;
+export function renderDemo(o: Options, from: ScriptsFrom = 'registry'): DemoFiles {
+  return planDemo(o, from).files;
 }

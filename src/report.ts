@@ -32,11 +32,16 @@ export function outcomeLines(o: Options, outcome: Outcome): string[] {
   return lines;
 }
 
-/** The commands to run next; only scripts the demo really has are offered. */
-export function nextSteps(relDir: string, o: Options, scripts: string[]): string[] {
+/**
+ * The commands to run next; only scripts the demo really has are offered. `vendored`: the packed
+ * create-crash-demo the demo installs from (planDemo's), or null when it pins the registry's.
+ */
+export function nextSteps(relDir: string, o: Options, scripts: string[], vendored: string | null = null): string[] {
   const lines = ['Next'];
   if (relDir !== '.' && relDir !== '') lines.push(`  cd ${/\s/.test(relDir) ? JSON.stringify(relDir) : relDir}`);
-  lines.push('  npm install');
+  if (vendored) {
+    lines.push(`  npm install         # create-crash-demo from ${vendored} (this copy, packed), zx from npm`);
+  } else lines.push('  npm install');
   const has = (s: string) => scripts.includes(s);
   const tool = clusterCreator(o.cluster);
   if (has('cluster') && tool) {

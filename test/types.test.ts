@@ -26,17 +26,18 @@ function pack(dir: string): { filename: string; files: Array<{ path: string }> }
 }
 
 // Real names from both entries, used as a user would; never run, only type-checked.
-const CONSUMER = `import { choicesOf, createDemo, planDemo, predictOutcome, resolveOptions, UsageError, type DemoPlan, type Options, type Runtime } from 'create-crash-demo';
+const CONSUMER = `import { choicesOf, createDemo, ownScriptsFrom, planDemo, predictOutcome, resolveOptions, UsageError, type DemoPlan, type Options, type Runtime, type ScriptsFrom } from 'create-crash-demo';
 import { backoffSequence, clusterKindOf, conditionTrue, delayBeforeRestart, goDuration, parseGoDuration, runBackground, stopBackground, type ClusterKind, type Schedule } from 'create-crash-demo/scripts';
 
-export function make(dir: string): { runtime: Runtime; scripts: string[]; files: string[] } {
+export function make(dir: string): { runtime: Runtime; scripts: string[]; files: string[]; vendored: string | null } {
   const options: Options = resolveOptions({ name: 'demo', runtime: 'node' });
   const plan: DemoPlan = planDemo(options);
   const runtimes: string[] = choicesOf('runtime');
   const headline: string = predictOutcome(options).headline;
   if (!runtimes.includes(options.runtime) || headline === '') throw new UsageError('no such runtime');
-  const made = createDemo(dir, { runtime: options.runtime }, { overwrite: true });
-  return { runtime: made.options.runtime, scripts: plan.scripts, files: made.files };
+  const from: ScriptsFrom = ownScriptsFrom();
+  const made = createDemo(dir, { runtime: options.runtime }, { overwrite: true }, from);
+  return { runtime: made.options.runtime, scripts: plan.scripts, files: made.files, vendored: made.vendored ?? plan.vendored };
 }
 
 export async function watch(): Promise<{ delays: number[]; first: number; text: string; seconds: number | null; kind: ClusterKind | null; ready: boolean }> {
@@ -60,6 +61,8 @@ export function misuse(options: Options): void {
   createDemo('x', { runtme: 'node' });
   // @ts-expect-error planDemo takes resolved options
   planDemo(42);
+  // @ts-expect-error a demo gets create-crash-demo from 'registry' or 'vendor', nothing else
+  planDemo(options, 'npm');
   // @ts-expect-error backoffSequence gives numbers
   const delays: string[] = backoffSequence(3);
   // @ts-expect-error a ClusterKind is one of the known kinds

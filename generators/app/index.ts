@@ -10,6 +10,7 @@ import { planDemo, type DemoPlan } from '../../src/render.js';
 import { checkTarget, checkWrite, inspectTarget, replaceWithoutOverwrite } from '../../src/target.js';
 import { YEOMAN, inFace } from '../../src/faces.js';
 import { loadSaved } from '../../src/saved.js';
+import { ownScriptsFrom } from '../../src/package.js';
 import { nextSteps, outcomeLines } from '../../src/report.js';
 import { CONTROL_FLAGS } from '../../src/cli/args.js';
 
@@ -122,7 +123,8 @@ export default class CrashDemoGenerator extends Generator {
         const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
         demo = resolveOptions({ ...this.given, ...answers } as RawOptions, ctx);
       }
-      this.plan = planDemo(demo);
+      // As the bin: a copy from a checkout or a tarball packs itself into the demo's vendor/.
+      this.plan = planDemo(demo, ownScriptsFrom());
       // As the bin: a directory with other files in it is written only with --overwrite, files the
       // user edited only with --replace-edited too, and then without a question per file (yeoman's
       // conflicter would ask, or fail without a terminal).
@@ -141,8 +143,8 @@ export default class CrashDemoGenerator extends Generator {
   }
 
   end(): void {
-    const { options, outcome, scripts } = this.plan!;
+    const { options, outcome, scripts, vendored } = this.plan!;
     const rel = relative(process.cwd(), this.destinationRoot()) || '.';
-    this.log([...outcomeLines(options, outcome), '', ...nextSteps(rel, options, scripts)].join('\n'));
+    this.log([...outcomeLines(options, outcome), '', ...nextSteps(rel, options, scripts, vendored)].join('\n'));
   }
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
 import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
-import { ownVersion } from '../package.js';
+import { ownScriptsFrom, ownVersion } from '../package.js';
 import { planDemo } from '../render.js';
 import { writeDemo } from '../write.js';
 import { STATE_LABEL, checkTarget, checkWrite, displayPath, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     return outcomeLines(o, predictOutcome(o));
   };
   const raw = prompts ? await prompts.askOptions(req.raw, ctx, preview) : req.raw;
-  const { options, outcome, files, scripts, saved: written } = planDemo(resolveOptions(raw, ctx));
+  const { options, outcome, files, scripts, saved: written, vendored } = planDemo(resolveOptions(raw, ctx), ownScriptsFrom());
   let target = inspectTarget(dir, files);
   if (prompts && overwrite && target.kept.length && !replaceEdited) {
     replaceEdited = await prompts.confirmReplaceEdited(target.kept);
@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   out.push('', ...outcomeLines(options, outcome).map((l, i) => (i === 0 ? bold(l) : l)));
   // `cd "~/my demo"` would not expand the ~: a quoted path is given whole.
   const cdPath = rel.startsWith('~') && /\s/.test(rel) ? target.dir : rel;
-  if (!req.dryRun) out.push('', ...nextSteps(cdPath, options, scripts).map((l, i) => (i === 0 ? bold(l) : l)));
+  if (!req.dryRun) out.push('', ...nextSteps(cdPath, options, scripts, vendored).map((l, i) => (i === 0 ? bold(l) : l)));
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
