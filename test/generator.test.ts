@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { resolveOptions, renderDemo, type RawOptions } from '../src/index.js';
+import { ownScriptsFrom, resolveOptions, renderDemo, type RawOptions } from '../src/index.js';
 import { readTree, tempDir } from './support/tree.js';
 import { matchSnapshot } from './support/snapshot.js';
 
@@ -85,7 +85,9 @@ MATRIX.forEach((raw, i) => {
     const { tree, asked, error } = results[i]!;
     assert.equal(error, undefined);
     assert.deepEqual(asked, [], 'a value given as a flag is never asked');
-    const expected = renderDemo(resolveOptions(raw));
+    // Run from this checkout, the generator packs itself into vendor/ as the bin does.
+    const expected = renderDemo(resolveOptions(raw), ownScriptsFrom());
+    assert.ok(expected.has('vendor/create-crash-demo-0.1.0.tgz'), 'a checkout vendors');
     assert.deepEqual([...tree.keys()], [...expected.keys()]);
     for (const [path, contents] of expected) assert.ok(tree.get(path)!.equals(Buffer.from(contents)), path);
     assert.deepEqual(savedOf(results[i]!).options, resolveOptions(raw));
