@@ -13,9 +13,11 @@
 //     directory with a few awkward neighbours in it), whose every entry is compared before and after.
 //     For the bin only the target directory may change, and only on exit 0 without --dry-run; for a
 //     script only its demo directory (and a file named by --svg/--record), and nothing under --dry-run.
-// And for the bin: an exit 0 used every option flag's value as given, and --json prints one JSON
-// document; for the scripts: a dry run runs nothing but local reads (kubectl config / kustomize),
-// and with an empty kubeconfig no script sends kubectl to any API server.
+// A failure (exit 1) says so in one line: the bin's stderr is one "create-crash-demo: ..." line, a
+// script's ends with its one "✖ ..." line. And for the bin: an exit 0 used every option flag's value
+// as given, and --json prints one JSON document; for the scripts: a dry run runs nothing but local
+// reads (kubectl config / kustomize), and with an empty kubeconfig no script sends kubectl to any
+// API server.
 //
 // Seeded (SEED) and bounded (RUNS, BATCH): the same inputs on every run, so it never flakes; a
 // failure is shrunk by fast-check to a minimal argv, printed with the seed and path to replay it.
@@ -48,8 +50,9 @@ const ALLOWED_EXIT_CODES = [0, 1, 2, 130];
 
 // ---- input classes left out until their fix is merged -----------------------------------------
 // Each is a bug already known (issue 26) and being fixed on another branch, or found by this fuzzer
-// and reported. Flip one to true once its fix is on main: the generator then draws that class again
-// and the property that catches it (named beside it) holds it to the fix.
+// and reported. Flip one to true once its fix is on main: the generator then draws that class again,
+// its repro (BIN_REPROS, SCRIPT_REPROS) is tried first, and the property named beside it holds the fix.
+// On today's main each one, flipped alone, fails.
 const FIXED = {
   /** `create-crash-demo /proc/x` hangs (recursive mkdir on procfs). Caught by: the time bound. */
   procTarget: false,
@@ -63,16 +66,18 @@ const FIXED = {
   npmDryRun: false,
   /** NEW (found here): a target with a path component over 255 bytes: ENAMETOOLONG, exit 70 + stack. Caught by: exit code, stack. */
   longPathComponent: false,
+  /** NEW (found here): a target with a line break, refused: the message shows the path unquoted, so its one line breaks in two. Caught by: one line. */
+  lineBreakInTarget: false,
 };
 
 // ---- what a failure looks like on stderr/stdout -----------------------------------------------
 const STACK_SIGNS: Array<[RegExp, string]> = [
-  [/^\s+at .+/m, 'a stack frame ("    at ...")'],
+  // V8's frame: `    at fn (file:///x.js:1:2)`, `    at node:fs:10:3`, `    at async /x.js:1:2` (not prose that says "at once")
+  [/^\s+at (?:async )?(?:[^\n(]+ \()?(?:file:\/\/|node:|\/|<anonymous>)[^\n]*:\d+(?::\d+)?\)?$/m, 'a stack frame ("    at ...")'],
   [/unexpected error/i, '"unexpected error"'],
   [/^Node\.js v\d+/m, "Node's uncaught-error report"],
   [/node:internal\//, 'a node:internal frame'],
   [/UnhandledPromiseRejection|triggerUncaughtException/, 'an unhandled rejection'],
-  [/^\w*Error: .*\n\s+at /m, 'an uncaught Error'],
 ];
 
 // ---- sandboxes ---------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ function pathValues(): fc.Arbitrary<string> {
   const named = ['demo', 'x', '', '.', '..', '../x', '../../x', '../../../x', 'a/b/c', './x', '~/x', 'x/', 'file.txt', 'file.txt/x',
     'full', 'previous', 'link', 'link/demo', 'dangling', ...(FIXED.danglingSymlinkParent ? ['dangling/demo'] : []),
     'dir with space', 'démo-ü', '日本語', `${ABS}/x`, `${ABS}/abs`, `${ABS}`, ...FIXED_PATHS,
-    'x'.repeat(256), 'é'.repeat(128)];
+    'x'.repeat(256), 'é'.repeat(128), ...(FIXED.lineBreakInTarget ? ['x\ny', 'file.txt/x\ny'] : [])];
   return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...named) }, { weight: 1, arbitrary: safeString() });
 }
 
@@ -359,6 +364,11 @@ async function checkBin(items: Token[], previous: string): Promise<string | null
     const madeOnTheWay = (p: string) => !before.has(p) && inside(target, join(box.root, p));
     const outside = written.filter((p) => !mayWrite || !(inside(join(box.root, p), target) || madeOnTheWay(p))).map((p) => join(box.root, p));
     if (outside.length) failures.push(`wrote ${outside.slice(0, 3).join(', ')}${mayWrite ? ` (target ${target})` : ` (exit ${call.code}${dryRun ? ', --dry-run' : ''}: nothing may be written)`}`);
+    // Bad input: one line that says what was wrong (the project's rule), not a wall of text.
+    const errorLines = call.stderr.split('\n').filter((l) => l.trim() !== '');
+    if (call.code === 1 && (errorLines.length !== 1 || !errorLines[0]!.startsWith('create-crash-demo: '))) {
+      failures.push(`exit 1 with ${errorLines.length} lines on stderr, not one "create-crash-demo: ..." line`);
+    }
     if (json && !call.timedOut) {
       try {
         JSON.parse(call.stdout);
@@ -499,6 +509,11 @@ async function checkScript(input: ScriptInput, demos: Demo[]): Promise<string | 
     tried.scripts++;
     if (process.env['FUZZ_LOG']) writeFileSync(process.env['FUZZ_LOG'], `script ${input.script} ${input.tools} ${call.code} ${call.ms} ${JSON.stringify(argv)} ${call.stderr.split('\n')[0]}\n`, { flag: 'a' });
     const failures = commonFailures(call);
+    // A failure ends with one red line (main() in create-crash-demo/scripts); what ran before it may precede it.
+    const failed = call.stderr.split('\n').filter((l) => l.startsWith('✖'));
+    if (call.code === 1 && (failed.length !== 1 || !call.stderr.trimEnd().split('\n').at(-1)!.startsWith('✖ '))) {
+      failures.push(`exit 1 with ${failed.length} "✖" lines on stderr, not one closing "✖ ..." line`);
+    }
     const dryRun = argv.includes('--dry-run') || input.npmDryRun;
     // What the user named as an output file may be written (watch/rehearse --svg, --record).
     const named = input.items.flatMap((t) => (t.kind === 'flag' && OUTPUT_FILE_FLAGS.includes(t.name) && t.value !== undefined ? [landing(resolve(box.cwd, t.value.replaceAll(ABS, box.root)))] : []));
@@ -524,24 +539,48 @@ async function batch<T>(inputs: T[], check: (input: T) => Promise<string | null>
   assert.equal(failures.length, 0, failures.join('\n'));
 }
 
+/**
+ * The reported repro of each left-out class, tried first (fast-check's examples) once its FIXED flag
+ * is true: a re-enabled class is then always tried at least once, whatever the seed draws.
+ */
+const raw = (token: string): Token => ({ kind: 'raw', token });
+const BIN_REPROS: Array<[keyof typeof FIXED, Token[]]> = [
+  ['procTarget', [raw('/proc/x')]],
+  ['danglingSymlinkParent', [raw('dangling/demo')]],
+  ['repeatedFlags', [{ kind: 'flag', name: 'runtime', form: 'space', value: 'node' }, { kind: 'flag', name: 'runtime', form: 'space', value: 'python' }]],
+  ['replaceEditedAlone', [raw('demo'), { kind: 'flag', name: 'replace-edited', form: 'bare' }]],
+  ['longPathComponent', [raw('x'.repeat(256))]],
+  ['lineBreakInTarget', [raw('file.txt/x\ny')]],
+];
+const SCRIPT_REPROS: Array<[keyof typeof FIXED, Omit<ScriptInput, 'runtime'>]> = [
+  ['npmDryRun', { script: 'build', items: [], tools: 'unreachable', npmYes: false, npmDryRun: true }],
+];
+/** The enabled repros in batches of BATCH, as the property takes its input. */
+function examples<T>(repros: Array<[keyof typeof FIXED, T]>): Array<[T[]]> {
+  const enabled = repros.filter(([key]) => FIXED[key]).map(([, input]) => input);
+  const out: Array<[T[]]> = [];
+  for (let i = 0; i < enabled.length; i += BATCH) out.push([enabled.slice(i, i + BATCH)]);
+  return out;
+}
+
 const demos = Promise.all(choicesOf('runtime').map(scaffold));
 
-test(`the bin, on any argv from its flag table (${RUNS.bin} runs of ${BATCH} calls, ${CALL_TIMEOUT_MS / 1000} s each at most): no stack, no hang, exit 0/1/2/130, writes only its target, every flag value as given`, { timeout: 600_000 }, async (t) => {
+test(`the bin, on any argv from its flag table (${RUNS.bin} runs of ${BATCH} calls, ${CALL_TIMEOUT_MS / 1000} s each at most): no stack, no hang, exit 0/1/2/130, a failure in one line, writes only its target, every flag value as given`, { timeout: 600_000 }, async (t) => {
   const previous = (await demos)[0]!.dir;
   const started = Date.now();
   await fc.assert(
     fc.asyncProperty(fc.array(binInput, { minLength: BATCH, maxLength: BATCH }), (inputs) => batch(inputs, (items) => checkBin(items, previous))),
-    { seed: SEED, numRuns: RUNS.bin, includeErrorInReport: true },
+    { seed: SEED, numRuns: RUNS.bin, examples: examples(BIN_REPROS), includeErrorInReport: true },
   );
   t.diagnostic(`bin: ${tried.bin} calls (seed ${SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-test(`every generated script, on any flags from its own table, with no cluster and no engine (${RUNS.scripts} runs of ${BATCH} calls): no stack, no hang, exit 0/1/2/130, writes only its demo, a dry run runs nothing`, { timeout: 600_000 }, async (t) => {
+test(`every generated script, on any flags from its own table, with no cluster and no engine (${RUNS.scripts} runs of ${BATCH} calls): no stack, no hang, exit 0/1/2/130, a failure in one closing line, writes only its demo, a dry run runs nothing`, { timeout: 600_000 }, async (t) => {
   const all = await demos;
   const started = Date.now();
   await fc.assert(
     fc.asyncProperty(fc.array(scriptInput(all), { minLength: BATCH, maxLength: BATCH }), (inputs) => batch(inputs, (input) => checkScript(input, all))),
-    { seed: SEED, numRuns: RUNS.scripts, includeErrorInReport: true },
+    { seed: SEED, numRuns: RUNS.scripts, examples: examples(SCRIPT_REPROS.map(([key, input]) => [key, { runtime: 0, ...input }])), includeErrorInReport: true },
   );
   t.diagnostic(`scripts: ${tried.scripts} calls (seed ${SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
