@@ -77,7 +77,8 @@ export function isLoopbackServer(server) {
  */
 export function judgeContext(config, context) {
   const entry = (config.contexts ?? []).find((c) => c.name === context);
-  if (!entry) return { local: false, broken: `kube context "${context}" is not in your kubeconfig (kubectl config get-contexts lists them)` };
+  // JSON-quoted: a name as typed may hold a line break or a quote, and the failure is one line.
+  if (!entry) return { local: false, broken: `kube context ${JSON.stringify(context)} is not in your kubeconfig (kubectl config get-contexts lists them)` };
   const clusterName = entry.context?.cluster ?? '';
   const cluster = clusterName === '' ? undefined : (config.clusters ?? []).find((c) => c.name === clusterName);
   if (!cluster) {

@@ -240,3 +240,13 @@ test('judgeContext: a context without a cluster entry, or a cluster without a se
     assert.match(j.broken, message);
   }
 });
+
+test('judgeContext: a --context that is not in the kubeconfig is named whole in the one line, a line break in it too (JSON-quoted)', () => {
+  // main() prints a failure's first line only: an unquoted line break cut the name off (`✖ kube context "a`).
+  for (const context of ['a\nb', 'say "hi"']) {
+    const j = judgeContext(config('https://127.0.0.1:6443'), context);
+    assert.ok('broken' in j, context);
+    assert.equal(j.broken.split('\n').length, 1, j.broken);
+    assert.ok(j.broken.startsWith(`kube context ${JSON.stringify(context)} is not in your kubeconfig`), j.broken);
+  }
+});
