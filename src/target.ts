@@ -175,6 +175,7 @@ const WRITE_ERRORS: Record<string, string> = {
   EPERM: 'permission denied',
   EROFS: 'the file system is read-only',
   ENOSPC: 'the disk is full',
+  ENAMETOOLONG: 'a part of that path is longer than the file system allows (255 bytes)',
 };
 
 /** A file-system error as the one line a user can act on, or undefined for a bug. */
@@ -244,7 +245,7 @@ export function checkTarget(dir: string): void {
     if (entry) {
       if (entry.isSymbolicLink() && !existsSync(probe)) {
         const link = resolve(dirname(probe), readlinkSync(probe));
-        throw refuse(dir, `${showDir(probe)} is a symbolic link to ${link}, which does not exist`, 'Create that directory, or choose another target directory.');
+        throw refuse(dir, `${showDir(probe)} is a symbolic link to ${JSON.stringify(link)}, which does not exist`, 'Create that directory, or choose another target directory.');
       }
       break;
     }
@@ -258,7 +259,7 @@ export function checkTarget(dir: string): void {
   }
   const kernel = kernelFs(probe);
   if (kernel) {
-    throw refuse(dir, `${displayPath(probe)} is on a kernel file system (${kernel}), which holds no files of yours`, 'Choose another target directory.');
+    throw refuse(dir, `${showDir(probe)} is on a kernel file system (${kernel}), which holds no files of yours`, 'Choose another target directory.');
   }
   try {
     accessSync(probe, constants.W_OK);

@@ -383,7 +383,7 @@ test('a target on a kernel file system (/proc/x, /sys/x) is refused at once, in 
       const r = runBin([dir, ...extra], cwd, {}, 10_000);
       assert.ok(Date.now() - started < 10_000, `${dir}: answered within 10 s (Node's recursive mkdir loops forever on procfs)`);
       assert.equal(r.code, 1, `${dir}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`^create-crash-demo: Cannot write the demo to "${dir}": /\\S* is on a kernel file system \\(${fs}\\), which holds no files of yours\\. Choose another target directory\\.\\n$`));
+      assert.match(r.stderr, new RegExp(`^create-crash-demo: Cannot write the demo to "${dir}": "/\\S*" is on a kernel file system \\(${fs}\\), which holds no files of yours\\. Choose another target directory\\.\\n$`));
     }
     assert.equal(existsSync(dir), false);
   }
@@ -399,7 +399,7 @@ test('a parent, or the target, that is a symbolic link to nothing is refused in 
       assert.equal(r.code, 1, `${dir}: ${r.stdout}${r.stderr}`);
       assert.equal(
         r.stderr,
-        `create-crash-demo: Cannot write the demo to "${dir}": "dangling" is a symbolic link to ${join(cwd, 'gone')}, which does not exist. Create that directory, or choose another target directory.\n`,
+        `create-crash-demo: Cannot write the demo to "${dir}": "dangling" is a symbolic link to "${join(cwd, 'gone')}", which does not exist. Create that directory, or choose another target directory.\n`,
       );
     }
   }

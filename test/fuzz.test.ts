@@ -65,9 +65,9 @@ const FIXED = {
   /** scripts ignore npm's npm_config_dry_run (`npm run build --dry-run`). Caught by: dry run runs nothing. */
   npmDryRun: true,
   /** NEW (found here): a target with a path component over 255 bytes: ENAMETOOLONG, exit 70 + stack. Caught by: exit code, stack. */
-  longPathComponent: false,
+  longPathComponent: true,
   /** NEW (found here): a target with a line break, refused: the message shows the path unquoted, so its one line breaks in two. Caught by: one line. */
-  lineBreakInTarget: false,
+  lineBreakInTarget: true,
 };
 
 // ---- what a failure looks like on stderr/stdout -----------------------------------------------

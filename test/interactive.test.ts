@@ -230,7 +230,7 @@ test('a target that is a file, or on a kernel file system, is refused at the dir
     t.type('afile' + KEY.enter);
     await t.waitFor('"afile" exists and is not a directory: choose another target directory.');
     t.type('\x7f'.repeat('afile'.length) + '/sys/x' + KEY.enter);
-    await t.waitFor('Cannot write the demo to "/sys/x": /sys is on a kernel file system (sysfs)');
+    await t.waitFor('Cannot write the demo to "/sys/x": "/sys" is on a kernel file system (sysfs)');
     t.type('\x7f'.repeat('/sys/x'.length) + 'demo' + KEY.enter);
     assert.equal(await t.exited, 0, t.output);
   } finally {
@@ -249,7 +249,7 @@ test('a target given as an argument is checked before the first question: /sys/x
   } finally {
     t.kill();
   }
-  assert.match(t.output, /create-crash-demo: Cannot write the demo to "\/sys\/x": \/sys is on a kernel file system \(sysfs\)/);
+  assert.match(t.output, /create-crash-demo: Cannot write the demo to "\/sys\/x": "\/sys" is on a kernel file system \(sysfs\)/);
   assert.doesNotMatch(t.output, /Runtime/);
 });
 

@@ -51,6 +51,6 @@ test('a non-empty directory asks for { overwrite: true }, and user files for { r
 test('createDemo refuses a target on a kernel file system at once (Node\'s recursive mkdir would loop on /proc)', () => {
   assert.equal(
     refusal(() => createDemo('/proc/x')),
-    'Cannot write the demo to "/proc/x": /proc is on a kernel file system (proc), which holds no files of yours. Choose another target directory.',
+    'Cannot write the demo to "/proc/x": "/proc" is on a kernel file system (proc), which holds no files of yours. Choose another target directory.',
   );
 });
