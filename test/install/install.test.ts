@@ -122,8 +122,9 @@ test('before npm install, an npm script says in one line to run it, exits 1, and
   }
 });
 
-test('a tarball from npm pack, installed into a project, vendors itself too, and its demo installs and runs', () => {
-  const dir = tempDir('crash-demo-install-tgz-');
+/** npm pack of this checkout, installed by npm into a new project in a new temp dir. */
+function packedAndInstalled(prefix: string) {
+  const dir = tempDir(prefix);
   const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT);
   assert.equal(pack.code, 0, pack.stderr);
   const tgz = join(dir, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
@@ -132,6 +133,11 @@ test('a tarball from npm pack, installed into a project, vendors itself too, and
   writeFileSync(join(project, 'package.json'), '{ "name": "project", "private": true }\n');
   const install = sh('npm', ['install', tgz], project);
   assert.equal(install.code, 0, install.stderr);
+  return { dir, tgz, project };
+}
+
+test('a tarball from npm pack, installed into a project, vendors itself too, and its demo installs and runs', () => {
+  const { dir, tgz, project } = packedAndInstalled('crash-demo-install-tgz-');
   const installed = join(project, 'node_modules', 'create-crash-demo');
   assert.equal(scriptsFromOf(installed), 'vendor', 'npm recorded a file: tarball');
 
@@ -151,14 +157,7 @@ test('a copy npm records as the registry\'s pins the registry version, writes no
   // npm's record of a registry install, as npm wrote it for zx above: a version and an integrity,
   // with the https `resolved` URL or (omit-lockfile-registry-resolved) without one. The copy is
   // the real packed package; only the lockfile entry says where it came from.
-  const dir = tempDir('crash-demo-install-reg-');
-  const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT);
-  assert.equal(pack.code, 0, pack.stderr);
-  const tgz = join(dir, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
-  const project = join(dir, 'project');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), '{ "name": "project", "private": true }\n');
-  assert.equal(sh('npm', ['install', tgz], project).code, 0);
+  const { dir, project } = packedAndInstalled('crash-demo-install-reg-');
   const lockfile = join(project, 'node_modules', '.package-lock.json');
   const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { packages: Record<string, { resolved?: string }> };
   for (const resolved of [undefined, `https://registry.npmjs.org/create-crash-demo/-/create-crash-demo-${version}.tgz`]) {
