@@ -116,7 +116,9 @@ async function bundleDeclarations(entries) {
           throw new Error(`declarations of ${input}: ${warning.message}`);
         },
       });
-      await bundle.write({ file: `dist/${name}.d.ts`, format: 'es' });
+      // The declarations name Node's types (Buffer, NodeJS.Signals): say so, so a project without
+      // @types/node is told "Cannot find type definition file for 'node'", not a dozen unknown names.
+      await bundle.write({ file: `dist/${name}.d.ts`, format: 'es', banner: '/// <reference types="node" />' });
       await bundle.close();
     }
   } finally {

@@ -124,4 +124,18 @@ test('a project that installed the tarball type-checks against its declarations 
     assert.deepEqual(ours, DECLARATIONS, `the declarations tsc read (${resolution})`);
   }
   assert.ok(realpathSync(join(modules, 'create-crash-demo')).startsWith(realpathSync(consumer)), 'the package is the installed tarball, not a link to this repository');
+
+  // Without @types/node the declarations say what they need, by name, instead of failing on Buffer and
+  // NodeJS.Signals one by one.
+  rmSync(join(modules, '@types', 'node'));
+  const bare = { compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.ts'] };
+  writeFileSync(join(consumer, 'tsconfig.bare.json'), JSON.stringify(bare, null, 2) + '\n');
+  const r = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.bare.json'], { cwd: consumer, encoding: 'utf8', timeout: 120_000 });
+  assert.notEqual(r.status, 0, 'tsc passed without @types/node');
+  const ours = r.stdout.split('\n').filter((l) => l.includes('node_modules/create-crash-demo/'));
+  assert.deepEqual(
+    ours.map((l) => l.replace(/^.*?node_modules\/create-crash-demo\//, '').replace(/\(\d+,\d+\)/, '')),
+    DECLARATIONS.map((d) => `${d}: error TS2688: Cannot find type definition file for 'node'.`),
+    r.stdout,
+  );
 });
