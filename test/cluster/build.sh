@@ -13,7 +13,12 @@ say() { printf 'cluster build: %s\n' "$*" >&2; }
 fail() { printf 'cluster build: error: %s\n' "$*" >&2; exit 1; }
 # Go's own install location, for a shell whose PATH lacks it.
 command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
-command -v go >/dev/null || fail "go not found: the test cluster is built from Go modules (Go 1.24 or newer)"
+# The newest go directive among the pinned modules (containerd v2.4.2, cri-tools v1.37.0: go 1.26.6).
+GO_MIN=1.26.6
+command -v go >/dev/null || fail "go not found: the test cluster is built from Go modules (Go $GO_MIN or newer)"
+go_v=$(go env GOVERSION); go_v=${go_v#go}
+printf '%s\n%s\n' "$GO_MIN" "$go_v" | sort -V -C \
+  || fail "go $go_v is too old: the pinned modules need Go $GO_MIN or newer (install it, or set GOTOOLCHAIN=go$GO_MIN)"
 command -v gcc >/dev/null || fail "gcc not found: the pause binary is built with gcc -static"
 
 bin="$CLUSTER_CACHE/bin"
@@ -26,7 +31,7 @@ moddir() { go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
 
 # --- Kubernetes: a wrapper module that requires k8s.io/kubernetes and replaces each staging module
 # (k8s.io/api, k8s.io/client-go, ...) with its published v0.x.y, the list read from kubernetes' own
-# go.mod: `go install k8s.io/kubernetes/cmd/...@v1.34.x` fails because of those ./staging replaces.
+# go.mod: `go install k8s.io/kubernetes/cmd/...@v1.37.x` fails because of those ./staging replaces.
 build_kubernetes() {
   have kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl && return 0
   local w="$src/kubernetes" up minor staging
@@ -113,12 +118,18 @@ check_versions() {
   v=$("$bin/etcd" --version | sed -n 1p); [ "$v" = "etcd Version: ${ETCD_VERSION#v}" ] || fail "etcd reports \"$v\", not $ETCD_VERSION"
 }
 
+# Each component's wall time, for the cold-build figures in README.md (nothing printed when cached).
+timed() {
+  local t=$SECONDS
+  "$1"
+  [ "$((SECONDS - t))" -eq 0 ] || say "${1#build_} built in $((SECONDS - t))s"
+}
 started=$SECONDS
-build_pause
-build_etcd
-build_containerd
-build_crictl
-build_kubernetes
+timed build_pause
+timed build_etcd
+timed build_containerd
+timed build_crictl
+timed build_kubernetes
 check_versions
 say "done in $((SECONDS - started))s: $bin"
 echo "$CLUSTER_CACHE"

@@ -1,7 +1,7 @@
 // Helpers for the tests that run demos on the real single-node cluster of test/cluster/up.sh
 // (kubelet, containerd, runc, kube-apiserver and etcd built here). A demo is used exactly as a user
 // would: scaffolded by the real bin, its image built, loaded, deployed and crashed by its own npm
-// scripts, and observed with this cluster's kubectl 1.34. Nothing here stands in for kubectl, the
+// scripts, and observed with this cluster's own kubectl. Nothing here stands in for kubectl, the
 // kubelet or containerd.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

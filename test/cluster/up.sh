@@ -235,6 +235,8 @@ authentication:
   x509: {clientCAFile: $pki/ca.crt}
 authorization: {mode: Webhook}
 cgroupDriver: cgroupfs
+# This machine's memory controller is on cgroup v1. From Kubernetes 1.35 the kubelet refuses to
+# start on a cgroup v1 host unless told otherwise (failCgroupV1 defaults to true; KEP-5573).
 failCgroupV1: false
 failSwapOn: false
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
