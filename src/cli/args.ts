@@ -55,7 +55,7 @@ export function parseRequest(argv: string[]): Request {
     const e = error as Error & { code?: string };
     // parseArgs names a flag as '--port', '--port <value>' or '-y, --yes': take the long name.
     const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
-    const flag = /--[a-z-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,=]/)[0] ?? '';
+    const flag = /--[a-z0-9-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,=]/)[0] ?? '';
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(flag);
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const key = byFlag.get(flag.replace(/^--?/, ''));
