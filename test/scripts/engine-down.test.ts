@@ -4,23 +4,18 @@
 // is in test/docker/engine-answers.test.ts (it needs an engine that answers).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kubeconfig, makeBin, makeProject, runScript, type Run } from './project.js';
+import { kubeconfig, makeBin, makeProject, oneLine, runScript } from './project.js';
 
 const project = makeProject();
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent' };
 
-function oneLine(r: Run): string {
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr:\n${r.stderr}`);
-  return lines[0]!;
-}
 
 describe('the Docker daemon does not answer', { concurrency: true }, () => {
   test('rehearse says docker does not answer and how to start it, not that the image is missing', async () => {
     const r = await runScript(project, 'rehearse', [], { bin: makeBin({ docker: 'real' }), kubeconfig: kubeconfig('', []), env: NO_ENGINE });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    const line = oneLine(r);
+    const line = oneLine(r.stderr);
     assert.doesNotMatch(line, /not found|build it first/);
     assert.match(line, /^✖ docker does not answer \(Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\. Is the docker daemon running\?\)/);
     assert.match(line, /sudo systemctl start docker/);

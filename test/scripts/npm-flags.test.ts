@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { npmKept } from '../../src/scripts/npm-flags.mjs';
-import { kubeconfig, kubectlStandIn, makeProject, runNpm, runScript, type Run } from './project.js';
+import { kubeconfig, kubectlStandIn, makeProject, oneLine, runNpm, runScript } from './project.js';
 
 const project = makeProject({ cluster: 'auto' });
 const kc = kubeconfig('kind-demo'); // a local context (127.0.0.1:1): the guard lets every script through
@@ -20,11 +20,6 @@ function tools() {
   return { ...kube, acting };
 }
 
-function oneLine(r: Run): string {
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr:\n${r.stderr}`);
-  return lines[0]!;
-}
 
 describe('npm run SCRIPT --dry-run (no --): npm keeps the flag, the script still does a dry run', { concurrency: true }, () => {
   test('npm run build --dry-run prints the docker build command and never runs docker', async () => {
@@ -84,7 +79,7 @@ describe('every script that takes --yes refuses the one npm kept, before it read
       const t = tools();
       const r = await runNpm(project, ['run', '--silent', script, '--yes'], { bin: t.bin, kubeconfig: kc, env: { ...t.env, ...NO_ENGINE } });
       assert.equal(r.code, 1);
-      assert.match(oneLine(r), new RegExp(`npm run ${script} -- --yes \\(`));
+      assert.match(oneLine(r.stderr), new RegExp(`npm run ${script} -- --yes \\(`));
       assert.deepEqual(t.bin.calls(), []);
     });
   }
@@ -96,7 +91,7 @@ describe('a flag that grants consent or picks a target is never taken from npm_c
     const r = await runNpm(project, ['run', '--silent', 'teardown', '--yes'], { bin: t.bin, kubeconfig: kc, env: t.env });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    const line = oneLine(r);
+    const line = oneLine(r.stderr);
     assert.match(line, /npm took --yes as its own flag/);
     assert.match(line, /npm run teardown -- --yes\b/);
     assert.deepEqual(t.bin.calls(), [], 'not even the kubeconfig was read');
@@ -107,7 +102,7 @@ describe('a flag that grants consent or picks a target is never taken from npm_c
     const env = { ...t.env, npm_config_yes: 'true' };
     const refused = await runNpm(project, ['run', '--silent', 'teardown', '--', '--dry-run'], { bin: t.bin, kubeconfig: kc, env });
     assert.equal(refused.code, 1);
-    assert.match(oneLine(refused), /npm run teardown --no-yes/);
+    assert.match(oneLine(refused.stderr), /npm run teardown --no-yes/);
     const ran = await runNpm(project, ['run', '--silent', 'teardown', '--no-yes', '--', '--dry-run'], { bin: t.bin, kubeconfig: kc, env });
     assert.equal(ran.code, 0, ran.stderr);
     assert.ok(ran.lines.includes('kubectl --context kind-demo delete -k k8s --ignore-not-found'), ran.stdout);
@@ -125,7 +120,7 @@ describe('a flag that grants consent or picks a target is never taken from npm_c
     const t = tools();
     const r = await runNpm(project, ['run', '--silent', 'teardown', '--context=kind-other'], { bin: t.bin, kubeconfig: kubeconfig('kind-demo', ['kind-demo', 'kind-other']), env: t.env });
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /npm run teardown -- --context kind-other$/);
+    assert.match(oneLine(r.stderr), /npm run teardown -- --context kind-other$/);
     assert.deepEqual(t.bin.calls(), []);
   });
 
@@ -133,7 +128,7 @@ describe('a flag that grants consent or picks a target is never taken from npm_c
     const t = tools();
     const r = await runNpm(project, ['run', '--silent', 'rehearse', '--no-svg'], { bin: t.bin, kubeconfig: kc, env: { ...t.env, ...NO_ENGINE } });
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /npm run rehearse -- --no-svg$/);
+    assert.match(oneLine(r.stderr), /npm run rehearse -- --no-svg$/);
     assert.deepEqual(t.bin.calls(), []);
   });
 });
@@ -143,7 +138,7 @@ describe('a forgotten -- before flags with values', { concurrency: true }, () =>
     const t = tools();
     const r = await runNpm(project, ['run', '--silent', 'crash', '--context', 'kind-x', 'dead'], { bin: t.bin, kubeconfig: kc, env: t.env });
     assert.equal(r.code, 1);
-    const line = oneLine(r);
+    const line = oneLine(r.stderr);
     assert.match(line, /npm needs -- before the script's flags/);
     assert.match(line, /npm run crash -- --context kind-x dead$/);
     assert.deepEqual(t.bin.calls(), []);
@@ -153,7 +148,7 @@ describe('a forgotten -- before flags with values', { concurrency: true }, () =>
     const t = tools();
     const r = await runNpm(project, ['run', '--silent', 'build', '--engine', 'podman'], { bin: t.bin, kubeconfig: kc, env: { ...t.env, ...NO_ENGINE } });
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /npm run build -- --engine podman$/);
+    assert.match(oneLine(r.stderr), /npm run build -- --engine podman$/);
     assert.deepEqual(t.bin.calls(), []);
   });
 });

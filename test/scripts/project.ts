@@ -1,5 +1,6 @@
 // A generated demo project in a temp dir, and a way to run its scripts the way a user does:
 // `node scripts/<name>.mjs`, with a PATH and a kubeconfig the test controls.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -304,4 +305,13 @@ export function kubectlStandIn(tools: Record<string, 'real' | 'logged' | 'placeh
   );
   chmodSync(join(bin.dir, 'kubectl'), 0o755);
   return { bin, log: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), env: { FAKE_LOG: log } };
+}
+
+/** A script's failure as users see it: one red line (colour off in tests), no stack trace. */
+export function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `exactly one line on stderr, got:\n${stderr}`);
+  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+  assert.match(lines[0]!, /^✖ /);
+  return lines[0]!;
 }

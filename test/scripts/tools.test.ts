@@ -4,17 +4,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+import { makeBin, makeProject, kubeconfig, oneLine, runScript } from './project.js';
 import { tempDir } from '../support/tree.js';
 
-/** One red line (colour off in tests), no stack trace. */
-function oneLine(stderr: string): string {
-  const lines = stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `exactly one line on stderr, got:\n${stderr}`);
-  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
-  assert.match(lines[0]!, /^✖ /);
-  return lines[0]!;
-}
 
 describe('a missing tool: exit 1, one line naming it and how to install it', { concurrency: true }, () => {
   const project = makeProject({ cluster: 'auto' });
