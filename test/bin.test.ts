@@ -164,6 +164,8 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['half a worker', ['--workers', '2.5'], /--workers "2\.5" is not a whole number/],
   ['an unknown flag', ['--runtim', 'node'], /Unknown flag --runtim\. Did you mean --runtime\?/],
   ['an unknown flag with a digit, named whole', ['--no-pid1'], /Unknown flag --no-pid1\./],
+  ['the start of one flag', ['--ru', 'node'], /Unknown flag --ru\. Did you mean --runtime\?/],
+  ['a bare --=, named whole and taken for no flag', ['--='], /Unknown flag --=\. Run create-crash-demo --help for every flag\./],
   ['a flag without its value', ['--runtime'], /--runtime needs a value: one of python, node\./],
   ['a value for a switch', ['--fast-backoff=yes'], /--fast-backoff.* is a switch and takes no value/],
   ['a namespace that belongs to the cluster', ['--namespace', 'kube-system'], /--namespace "kube-system" belongs to the cluster itself.*--namespace crash-demo\./],

@@ -33,7 +33,7 @@ export function allFlags(): string[] {
 }
 
 function unknownFlag(flag: string): UsageError {
-  const name = flag.split('=')[0]!;
+  const name = /^-+=/.test(flag) ? flag : flag.split('=')[0]!; // --= is named whole, not as --
   return new UsageError(`Unknown flag ${name}.${didYouMean(name, allFlags())} Run create-crash-demo --help for every flag.`);
 }
 
@@ -55,7 +55,7 @@ export function parseRequest(argv: string[]): Request {
     const e = error as Error & { code?: string };
     // parseArgs names a flag as '--port', '--port <value>' or '-y, --yes': take the long name.
     const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
-    const flag = /--[a-z0-9-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,=]/)[0] ?? '';
+    const flag = /--[a-z0-9-]+/.exec(quoted)?.[0] ?? (/^-+=/.test(quoted) ? quoted : quoted.split(/[ ,=]/)[0]) ?? '';
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownFlag(flag);
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const key = byFlag.get(flag.replace(/^--?/, ''));

@@ -77,7 +77,12 @@ import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
 import { optionRules } from '../options.js';
 
-/** @typedef {{ type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[], placeholder?: string }} FlagSpec */
+/**
+ * @typedef {{
+ *   type: 'string' | 'boolean', describe: string, default?: string | boolean, choices?: readonly string[],
+ *   placeholder?: string, format?: 'duration',
+ * }} FlagSpec format: 'duration' takes what kubectl's --timeout takes (Go's time.ParseDuration: 90s, 2m, 1m30s)
+ */
 /** @typedef {Record<string, FlagSpec>} FlagTable */
 /** @typedef {Record<string, string | boolean | undefined>} FlagValues */
 /**
@@ -142,6 +147,20 @@ export const KUBE_FLAGS = {
   yes: { type: 'boolean', describe: 'confirm a --context that is not recognisably local' },
 };
 
+/** What Go's time.ParseDuration (kubectl's --timeout) takes: 0, or numbers each with a unit. */
+const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+
+/**
+ * `--timeout needs a value, e.g. --timeout 120s (the next word, "--dry-run", is a flag)`: node's
+ * parseArgs calls a value that starts with '-' ambiguous; none of our values does.
+ * @param {string} name @param {FlagSpec | undefined} flag @param {string[]} argv
+ */
+function needsValue(name, flag, argv) {
+  const example = flag?.choices ? `: one of ${flag.choices.join(', ')}` : `, e.g. --${name} ${flag?.default ?? flag?.placeholder ?? 'VALUE'}`;
+  const after = argv[argv.indexOf(`--${name}`) + 1];
+  return `--${name} needs a value${example}${after === undefined ? '' : ` (the next word, ${JSON.stringify(after)}, starts with '-', so it is not one)`}.`;
+}
+
 let dryRunOn = false;
 
 export function dryRun() {
@@ -172,7 +191,9 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
     const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^'=]+)/.exec(message)?.[1] : undefined;
     const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(table).map((f) => `--${f}`));
     const npmHint = code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && npm.argumentsHint ? ` ${npm.argumentsHint}.` : '';
-    return fail(`${message}.${hint}${npmHint} See: node scripts/${spec.script}.mjs --help`);
+    const ambiguous = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(message) ? /'--([^' ]+)/.exec(message)?.[1] : undefined;
+    if (ambiguous !== undefined) return fail(`${needsValue(ambiguous, table[ambiguous], argv)} See: node scripts/${spec.script}.mjs --help`);
+    return fail(`${message.replace(/\.$/, '')}.${hint}${npmHint} See: node scripts/${spec.script}.mjs --help`);
   }
   if (values['help']) {
     process.stdout.write(helpText(spec.script, spec.summary, table));
@@ -188,6 +209,9 @@ export function parseFlags(spec, argv = process.argv.slice(2)) {
       fail(`--${name} ${JSON.stringify(value)} is not valid: use one of ${flag.choices.join(', ')}`);
     }
     if (flag.type === 'string' && value === '') fail(`--${name} needs a value`);
+    if (flag.format === 'duration' && !GO_DURATION.test(String(value))) {
+      fail(`--${name} ${JSON.stringify(value)} is not a duration: give a number with a unit, e.g. --${name} ${flag.default ?? '90s'} (or 2m, 1m30s)`);
+    }
   }
   if (npm.dryRun) {
     values['dry-run'] = true;

@@ -150,15 +150,21 @@ function distance(a, b) {
 
 /**
  * " Did you mean --network?" for a mistyped flag, or '' when no flag is near: the bin's flags and
- * the scripts' use it alike.
+ * the scripts' use it alike. A start of exactly one flag names that flag (--ru: --runtime); else the
+ * nearest by edits, if it is nearer than half the typed name (so --ru is not taken for --port, nor
+ * a bare -- or --= for --yes).
  * @param {string} flag e.g. --netwrok
  * @param {string[]} flags every valid flag, e.g. ['--network', ...]
  */
 export function didYouMean(flag, flags) {
+  const name = flag.replace(/^-+/, '');
+  if (!/^[a-z0-9]/i.test(name)) return '';
+  const starts = flags.filter((f) => f.replace(/^-+/, '').startsWith(name.toLowerCase()));
+  if (starts.length === 1) return ` Did you mean ${starts[0]}?`;
   let best = '';
-  let bestDistance = 4; // farther than 3 edits is no suggestion
+  let bestDistance = Math.min(4, Math.ceil(name.length / 2) + 1); // 3 edits at most, fewer for short names
   for (const f of flags) {
-    const d = distance(flag, f);
+    const d = distance(name, f.replace(/^-+/, ''));
     if (d < bestDistance) [best, bestDistance] = [f, d];
   }
   return best ? ` Did you mean ${best}?` : '';

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeBin, makeProject, kubeconfig, runScript } from './project.js';
+import { kubectlStandIn, makeBin, makeProject, kubeconfig, oneLine, runScript } from './project.js';
 
 const NOTE = /^dry run without a cluster \((no current kube context|kubectl is not installed)\): the commands below show --context (\S+), the context `npm run cluster` creates; a real run needs that cluster \(or another local one\)$/m;
 
@@ -165,4 +165,47 @@ test('a mistyped flag to a script: "did you mean", as the bin does', async () =>
   const r = await runScript(project, 'rehearse', ['--netwrok', 'host'], { bin: makeBin({}), kubeconfig: kubeconfig('', []) });
   assert.equal(r.code, 1);
   assert.equal(r.stderr, "✖ Unknown option '--netwrok'. Did you mean --network? See: node scripts/rehearse.mjs --help\n");
+});
+
+test('a flag name started but not finished names the one flag it starts; a bare -- or --= is never taken for --yes', async () => {
+  const project = makeProject({});
+  const said = async (args: string[]) => {
+    const bin = makeBin({});
+    const r = await runScript(project, 'deploy', args, { bin, kubeconfig: kubeconfig('', []) });
+    assert.equal(r.code, 1);
+    assert.deepEqual(bin.calls(), [], 'no tool ran');
+    return oneLine(r.stderr);
+  };
+  assert.equal(await said(['--ti', '2m']), "✖ Unknown option '--ti'. Did you mean --timeout? See: node scripts/deploy.mjs --help");
+  assert.equal(await said(['--=']), "✖ Unknown option '--='. See: node scripts/deploy.mjs --help");
+});
+
+test("deploy --timeout takes what kubectl's --timeout takes, and refuses anything else before any tool runs", async () => {
+  const project = makeProject({});
+  for (const bad of ['banana', '5', '2 m', '1h-30m']) {
+    const bin = makeBin({});
+    const r = await runScript(project, 'deploy', ['--timeout', bad], { bin, kubeconfig: kubeconfig('', []) });
+    assert.equal(r.code, 1, bad);
+    assert.equal(oneLine(r.stderr), `✖ --timeout ${JSON.stringify(bad)} is not a duration: give a number with a unit, e.g. --timeout 120s (or 2m, 1m30s)`);
+    assert.deepEqual(bin.calls(), [], `no tool ran for --timeout ${bad}`);
+  }
+  // Each of these is one Go's time.ParseDuration reads: the dry run shows it passed on to kubectl.
+  for (const good of ['90s', '1m30s', '0', '1.5h', '500ms']) {
+    const fake = kubectlStandIn();
+    const r = await runScript(project, 'deploy', ['--dry-run', `--timeout=${good}`], { bin: fake.bin, kubeconfig: kubeconfig('kind-demo') });
+    assert.equal(r.code, 0, `${good}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`rollout status deployment/demo --timeout=${good.replace('.', '\\.')}$`, 'm'));
+  }
+});
+
+test("a flag whose value is missing, because the next word starts with '-': one line naming the flag and an example, one period", async () => {
+  const project = makeProject({});
+  const bin = makeBin({});
+  const r = await runScript(project, 'deploy', ['--timeout', '--dry-run'], { bin, kubeconfig: kubeconfig('', []) });
+  assert.equal(r.code, 1);
+  assert.equal(
+    oneLine(r.stderr),
+    `✖ --timeout needs a value, e.g. --timeout 120s (the next word, "--dry-run", starts with '-', so it is not one). See: node scripts/deploy.mjs --help`,
+  );
+  assert.deepEqual(bin.calls(), []);
 });

@@ -156,7 +156,8 @@ async function spawnIn(
   mkdirSync(join(home, '.kube'));
   const child = spawn(command, args, {
     cwd: project,
-    env: { PATH: bin.dir, HOME: home, KUBECONFIG: kc, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    // TMPDIR stays the test's own, so a path a script makes under os.tmpdir() is the one the test expects.
+    env: { PATH: bin.dir, HOME: home, KUBECONFIG: kc, NO_COLOR: '1', FORCE_COLOR: '0', ...tmpdirEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -314,4 +315,9 @@ export function oneLine(stderr: string): string {
   assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
   assert.match(lines[0]!, /^✖ /);
   return lines[0]!;
+}
+
+function tmpdirEnv(): Record<string, string> {
+  const dir = process.env['TMPDIR'];
+  return dir ? { TMPDIR: dir } : {};
 }

@@ -9,7 +9,7 @@ import {
 // ---- config -------------------------------------------------------------------------------------
 /** @type {import('create-crash-demo/scripts').FlagTable} */
 export const DEPLOY_FLAGS = {
-  timeout: { type: 'string', placeholder: 'DURATION', default: '120s', describe: 'how long to wait for the pod to be ready' },
+  timeout: { type: 'string', placeholder: 'DURATION', format: 'duration', default: '120s', describe: 'how long to wait for the pod to be ready' },
   ...KUBE_FLAGS,
 };
 
