@@ -95,7 +95,7 @@ function articleUnnamed(text: string): string[] {
   return sentences.filter((s) => /\barticles?\b/i.test(s) && !s.includes('Why My Flask App Refused to Crash'));
 }
 
-test('wherever a user reads "the article", its title is in the same sentence: every generated file, README.md, --help, the prompts and the bin\'s report', () => {
+test('wherever a user reads "the article", its title is in the same sentence: every generated file, README.md and the docs beside it, --help, the prompts and the bin\'s report', () => {
   const texts = new Map<string, string>();
   for (const runtime of ['python', 'node'] as const)
     for (const pid1 of ['exec', 'shell', 'tini'] as const)
@@ -104,7 +104,7 @@ test('wherever a user reads "the article", its title is in the same sentence: ev
           const files = renderDemo(resolveOptions({ name: 'talk', runtime, pid1, crash, workload, fastBackoff: workload === 'statefulset' }));
           for (const [path, contents] of files) texts.set(`${runtime} ${pid1} ${crash} ${workload}: ${path}`, String(contents));
         }
-  texts.set('README.md', readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
+  for (const doc of ['README.md', 'CONTRIBUTING.md', 'docs/usage.md', 'docs/verification.md']) texts.set(doc, readFileSync(new URL(`../${doc}`, import.meta.url), 'utf8'));
   texts.set('--help', runBin(['--help'], tempDir()).stdout);
   // What the prompts show: each question, and each choice's hint (src/cli/prompt.ts draws them as they are).
   for (const q of questionsFor({}, { dir: 'talk' })) texts.set(`the ${q.key} prompt`, [q.message, ...(q.choices ?? []).map((c) => `${c.label}: ${c.hint}.`)].join('\n\n'));

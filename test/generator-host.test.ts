@@ -1,5 +1,5 @@
-// The Yeoman face run by a real yeoman-environment host (test/support/yo-env.mjs, the README's
-// snippet), as a user runs it: same rules as the bin. No question without a terminal, a user
+// The Yeoman face run by a real yeoman-environment host (test/support/yo-env.mjs, the snippet in
+// docs/usage.md), as a user runs it: same rules as the bin. No question without a terminal, a user
 // error is one line and exit 1, and nothing is written then; a non-empty directory only with
 // --overwrite, and then without yeoman's per-file "Overwrite?".
 import { test } from 'node:test';

@@ -145,10 +145,10 @@ test('the Kubernetes namespace is --kube-namespace under yo (Yeoman owns --names
   assert.equal(savedOf(prompted.namespace).options.namespace, 'talks');
 });
 
-test("the README's yeoman-environment snippet really scaffolds a demo", () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const snippet = /### The Yeoman generator[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(snippet, 'README has the snippet');
+test("docs/usage.md's yeoman-environment snippet really scaffolds a demo", () => {
+  const usage = readFileSync(new URL('../docs/usage.md', import.meta.url), 'utf8');
+  const snippet = /## The Yeoman generator[\s\S]*?```js\n([\s\S]*?)```/.exec(usage)?.[1];
+  assert.ok(snippet, 'docs/usage.md has the snippet');
   // Inside the package, 'create-crash-demo' resolves to itself (package self-reference).
   const file = fileURLToPath(new URL(`../.snippet-${process.pid}.mjs`, import.meta.url));
   writeFileSync(file, snippet);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as `npm test` runs it after the build and the type-check. It installs and
-# starts what the tests need (idempotently; the slow parts are cached, see README "Tests"):
+# starts what the tests need (idempotently; the slow parts are cached, see CONTRIBUTING.md):
 #   1. test/setup-machine.sh: Debian packages, and a Docker engine if none answers;
 #   2. test/cluster/up.sh: the single-node Kubernetes the cluster tests run demos on (built once
 #      from upstream Go modules into /var/cache/create-crash-demo);

@@ -118,7 +118,7 @@ check_versions() {
   v=$("$bin/etcd" --version | sed -n 1p); [ "$v" = "etcd Version: ${ETCD_VERSION#v}" ] || fail "etcd reports \"$v\", not $ETCD_VERSION"
 }
 
-# Each component's wall time, for the cold-build figures in README.md (nothing printed when cached).
+# Each component's wall time, for the cold-build figures in CONTRIBUTING.md (nothing printed when cached).
 timed() {
   local t=$SECONDS
   "$1"

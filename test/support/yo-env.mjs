@@ -1,6 +1,6 @@
-// A host built on yeoman-environment, as the README shows one: registers the built generator and
+// A host built on yeoman-environment, as docs/usage.md shows one: registers the built generator and
 // runs it with the arguments in argv[2] (JSON), in the current directory. It catches only what the
-// README's snippet catches (a UsageError: print its one line, exit 1); what a user sees otherwise is
+// snippet there catches (a UsageError: print its one line, exit 1); what a user sees otherwise is
 // what the generator and yeoman-environment do.
 import { createEnv } from 'yeoman-environment';
 
