@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { engineAnswers } from '../support/docker.js';
 import { kubeconfig, makeBin, makeProject, runScript } from '../support/project.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 before(async () => {
   assert.ok(await engineAnswers(), 'no Docker engine answers: run test/setup-machine.sh as root first');

@@ -18,6 +18,9 @@ import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
 import { accepts, asWhoAmI, freePort, request } from '../support/loopback.js';
 import { hostProcesses } from '../support/processes.js';
 import { Terminal } from '../support/pty.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const RUNTIMES: Options['runtime'][] = ['python', 'node'];
 // rehearse restarts where the kubelet would: a random point of the requeue's jitter after the

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { OPTIONS, OPTION_KEYS, flagOf } from '../../src/index.js';
 import { BIN, runBin } from '../support/bin.js';
 import { listTree, tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 

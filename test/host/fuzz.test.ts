@@ -38,6 +38,9 @@ import { CONTROL_FLAGS } from '../../src/cli/args.js';
 import { BIN } from '../support/bin.js';
 import { linkDemoModules } from '../support/demo-modules.js';
 import { tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 // ---- bounds -------------------------------------------------------------------------------------
 const SEED = 20261207;

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listTree, tempDir } from '../support/tree.js';
 import { Terminal } from '../support/pty.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const HOST = fileURLToPath(new URL('../support/yo-env.mjs', import.meta.url));
 

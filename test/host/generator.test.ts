@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { ownScriptsFrom, resolveOptions, renderDemo, type RawOptions } from '../../src/index.js';
 import { readTree, tempDir } from '../support/tree.js';
 import { matchSnapshot } from '../support/snapshot.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const RUNNER = fileURLToPath(new URL('../support/yo-run.mjs', import.meta.url));
 const SNAPSHOTS = new URL('../snapshots/generator-trees.json', import.meta.url);

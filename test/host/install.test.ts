@@ -14,6 +14,9 @@ import { packedFiles } from '../../src/pack.js';
 import { scriptsFromOf } from '../../src/package.js';
 import { ROOT, runBin } from '../support/bin.js';
 import { listTree, readTree, tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const TARBALL = `vendor/create-crash-demo-${version}.tgz`;

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { BIN, runBin } from '../support/bin.js';
 import { KEY, Terminal } from '../support/pty.js';
 import { listTree, tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const savedOptions = (dir: string) => JSON.parse(readFileSync(join(dir, 'crash-demo.json'), 'utf8')).options;
 

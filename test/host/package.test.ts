@@ -8,6 +8,9 @@ import { ROOT } from '../support/bin.js';
 import { demoModules, packedVersion } from '../support/demo-modules.js';
 import { renderDemo, resolveOptions, type RawOptions } from '../../src/index.js';
 import { readTree, tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }))[0] as {

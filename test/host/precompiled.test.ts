@@ -8,6 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { choicesOf, renderDemo, resolveOptions, type RawOptions } from '../../src/index.js';
 import { ROOT } from '../support/bin.js';
 import { optionMatrix } from '../support/manifests.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const bundle = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)) as typeof import('../../src/index.js');
 

@@ -1,8 +1,10 @@
 // The check every test of the built package makes first: dist/ is what `npm run build` makes of
 // the sources as they are now (tools/build-record.ts). Otherwise an edit to src/ without a rebuild
 // would be tested by some tests (the sources) and not by others (the old bundle), silently.
+import { fileURLToPath } from 'node:url';
 import { staleBuild } from '../../tools/build-record.js';
-import { ROOT } from './bin.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let checked: string | null | undefined;
 

@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectlStandIn, makeBin, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const answer = { firing: 'kill-parent', pid: 9, ppid: 7, expect: 'the container exits 137' };
 const FORWARD = 'argv --context kind-demo -n crash-demo port-forward --address 127.0.0.1 deployment/demo :8080';

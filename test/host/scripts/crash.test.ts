@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectlStandIn, makeBin, makeProject, kubeconfig, runScript, REAL_KUBECTL } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 function standIn() {
   const { bin, log, env } = kubectlStandIn();

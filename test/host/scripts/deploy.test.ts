@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectlStandIn, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject({ cluster: 'kind' });
 

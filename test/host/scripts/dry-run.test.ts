@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBin, makeProject, kubeconfig, runScript, type Bin } from '../../support/project.js';
 import type { RawOptions } from '../../../src/index.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 interface Case {
   title: string;

@@ -5,6 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubeconfig, makeBin, makeProject, oneLine, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject();
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent' };

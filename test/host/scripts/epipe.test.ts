@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { makeProject } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject({ cluster: 'kind' });
 

@@ -6,6 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REMOTE_SERVER, makeBin, makeProject, kubeconfig as anyKubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const KUBE_SCRIPTS = ['deploy', 'teardown', 'crash', 'inspect', 'load', 'demo'];
 const project = makeProject({ cluster: 'auto' });

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { namespaceOwner } from '../../../src/scripts/ownership.mjs';
 import type { RawOptions } from '../../../src/index.js';
 import { kubectlStandIn, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject({ cluster: 'kind' });
 const GET = 'kubectl --context kind-demo get namespace crash-demo --ignore-not-found -o json';

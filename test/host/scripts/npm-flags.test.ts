@@ -8,6 +8,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { npmKept } from '../../../src/scripts/npm-flags.mjs';
 import { kubeconfig, kubectlStandIn, makeProject, oneLine, runNpm, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject({ cluster: 'auto' });
 const kc = kubeconfig('kind-demo'); // a local context (127.0.0.1:1): the guard lets every script through

@@ -4,6 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeBin, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const project = makeProject({ cluster: 'kind' });
 

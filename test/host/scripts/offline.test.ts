@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBin, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const NOTE = /^dry run without a cluster \((no current kube context|kubectl is not installed)\): the commands below show --context (\S+), the context `npm run cluster` creates; a real run needs that cluster \(or another local one\)$/m;
 

@@ -8,6 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, resolveOptions } from '../../../src/validate.js'; // the bin's own words
 import { makeBin, makeProject, kubeconfig, runScript } from '../../support/project.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 /** A fresh demo whose crash-demo.json has these options changed by hand. */
 function handEdited(changes: Record<string, unknown>, drop: string[] = []): string {

@@ -6,6 +6,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { makeBin, makeProject, kubeconfig, oneLine, runScript } from '../../support/project.js';
 import { tempDir } from '../../support/tree.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 
 describe('a missing tool: exit 1, one line naming it and how to install it', { concurrency: true }, () => {

@@ -12,6 +12,9 @@ import { resolveOptions } from '../../../src/index.js';
 import { renderDemo } from '../../../src/render.js';
 import { linkDemoModules } from '../../support/demo-modules.js';
 import { hostProcesses, waitGone } from '../../support/processes.js';
+import { requireCurrentBuild } from '../../support/build.js';
+
+requireCurrentBuild();
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 

@@ -1,90 +1,20 @@
-// A crash loop built strictly from docs/FACTS.md §4, replayed through the view, the --json
-// output, the timeline SVG, and the real watch.mjs (spawned with --replay).
+// A crash loop built strictly from docs/FACTS.md §4 (test/support/crash-loop.ts), replayed through
+// the view, the --json output and the timeline SVG. The real watch.mjs, spawned with --replay on the
+// same loop: test/host/watch/replay.test.ts.
 //
 // The recording: a container that exits 137 (Error) 5 s after every start, seven times. The kubelet
 // restarts the first crash at once, then waits 10s, 20s, 40s, 80s, 160s; its waiting messages read
 // `back-off <d> restarting failed container=<c> pod=<pod>_<ns>(<uid>)` with d = 10s 20s 40s 1m20s
 // 2m40s 5m0s. Nothing below asks the modules under test for these numbers.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { backoffMessage, fastSchedule, planRestart, type BackoffEntry } from '../../../src/scripts/backoff.mjs';
 import { asPods, createJsonSplitter, createNormalizer, parseObservations, syntheticPod, type Observation, type WatchEvent } from '../../../src/scripts/events.mjs';
 import { renderTimelineSvg } from '../../../src/scripts/timeline-svg.mjs';
 import { createView } from '../../../src/scripts/view.mjs';
-
-const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
-const WATCH = resolve(projectRoot, 'templates/common/scripts/watch.mjs');
-const REAL = resolve(projectRoot, 'test/fixtures/real');
-
-const T0 = Date.parse('2025-01-01T10:00:00Z');
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const POD = 'demo-6d5f7c9b8-x2x7q';
-const NS = 'crash-demo';
-const UID = '0b3f6a52-8a1e-4d5e-9d0e-2b7c3f1a9e11';
-const RUN_SECONDS = 5;
-
-// FACTS §4, default kubelet: waits before restarts 1..6, and the durations its messages print.
-const DEFAULT_WAITS = [0, 10, 20, 40, 80, 160];
-const DEFAULT_TEXTS = ['10s', '20s', '40s', '1m20s', '2m40s', '5m0s'];
-const DEFAULT_SECONDS = [10, 20, 40, 80, 160, 300];
-
-type Json = { pod: string; container: string; status: string; restarts: number; lastExitCode: number | null; lastReason: string | null; backoffSeconds: number | null };
-
-/** The pod JSON snapshots of the loop, with when they were seen, and the --json states they must give. */
-function buildLoop(waits: number[], texts: string[], seconds: number[]) {
-  const snapshots: Array<{ time: string; object: unknown }> = [];
-  const expected: Json[] = [];
-  type Term = { exitCode: number; reason: string; startedAt: string; finishedAt: string };
-  const snap = (t: number, state: object, restartCount: number, last: Term | null, ready: boolean) => {
-    snapshots.push({
-      time: at(t),
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: POD, namespace: NS, uid: UID, creationTimestamp: at(-2), labels: { 'app.kubernetes.io/name': 'demo' } },
-        spec: { containers: [{ name: 'app', image: 'demo:0.1.0' }] },
-        status: {
-          phase: 'Running',
-          conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-          containerStatuses: [
-            { name: 'app', ready, started: 'running' in state, restartCount, state, lastState: last ? { terminated: last } : {} },
-          ],
-        },
-      },
-    });
-  };
-  let start = 0;
-  let restarts = 0;
-  let last: Term | null = null;
-  snap(start, { running: { startedAt: at(start) } }, restarts, last, true);
-  expected.push({ pod: POD, container: 'app', status: 'Running', restarts: 0, lastExitCode: null, lastReason: null, backoffSeconds: null });
-  for (let crash = 1; crash <= waits.length + 1; crash++) {
-    const finished = start + RUN_SECONDS;
-    const term: Term = { exitCode: 137, reason: 'Error', startedAt: at(start), finishedAt: at(finished) };
-    snap(finished, { terminated: term }, restarts, last, false);
-    expected.push({ pod: POD, container: 'app', status: 'Error', restarts, lastExitCode: 137, lastReason: 'Error', backoffSeconds: null });
-    if (crash >= 2) {
-      const message = `back-off ${texts[crash - 2]} restarting failed container=app pod=${POD}_${NS}(${UID})`;
-      snap(finished + 1, { waiting: { reason: 'CrashLoopBackOff', message } }, restarts, term, false);
-      expected.push({ pod: POD, container: 'app', status: 'CrashLoopBackOff', restarts, lastExitCode: 137, lastReason: 'Error', backoffSeconds: seconds[crash - 2] ?? null });
-    }
-    if (crash <= waits.length) {
-      start = finished + (waits[crash - 1] ?? 0);
-      restarts++;
-      last = term;
-      snap(start, { running: { startedAt: at(start) } }, restarts, last, false);
-      expected.push({ pod: POD, container: 'app', status: 'Running', restarts, lastExitCode: 137, lastReason: 'Error', backoffSeconds: null });
-    }
-  }
-  const header = JSON.stringify({ recording: 'crash-demo/watch', version: 1, command: ['kubectl', 'get', 'pods', '-w', '-o', 'json'], startedAt: at(0) });
-  const jsonl = [header, ...snapshots.map((s) => JSON.stringify(s))].join('\n') + '\n';
-  return { jsonl, expected };
-}
+import {
+  DEFAULT_SECONDS, DEFAULT_TEXTS, DEFAULT_WAITS, NS, POD, RUN_SECONDS, UID, assertWellFormed, at, buildLoop, count,
+} from '../../support/crash-loop.js';
 
 function play(jsonl: string, schedule?: ReturnType<typeof fastSchedule>) {
   const normalizer = createNormalizer();
@@ -103,37 +33,6 @@ function play(jsonl: string, schedule?: ReturnType<typeof fastSchedule>) {
   return { view, events, lines, json };
 }
 
-/** Well-formed XML, checked token by token: one root, every tag closed in order, quoted attributes, known entities. */
-function assertWellFormed(xml: string) {
-  const body = xml.replace(/^<\?xml [^?]*\?>\s*/, '');
-  const token = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
-  const stack: string[] = [];
-  let roots = 0;
-  let pos = 0;
-  while (pos < body.length) {
-    token.lastIndex = pos;
-    const m = token.exec(body);
-    assert.ok(m, `not well-formed near: ${body.slice(pos, pos + 60)}`);
-    pos = token.lastIndex;
-    const [, closing, name, attrs, selfClosing, text] = m;
-    if (text !== undefined) {
-      assert.doesNotMatch(text, /&(?!(amp|lt|gt|quot|apos);)/, `bare & in text: ${text}`);
-      if (stack.length === 0) assert.match(text, /^\s*$/, 'text outside the root element');
-      continue;
-    }
-    assert.doesNotMatch(attrs ?? '', /&(?!(amp|lt|gt|quot|apos);)/, `bare & in attributes of <${name}>`);
-    if (closing) {
-      assert.equal(stack.pop(), name, `</${name}> closes the wrong element`);
-    } else {
-      if (stack.length === 0) roots++;
-      if (!selfClosing) stack.push(name ?? '');
-    }
-  }
-  assert.deepEqual(stack, [], 'unclosed elements');
-  assert.equal(roots, 1, 'one root element');
-}
-
-const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
 
 describe('a crash loop built from FACTS §4 (exit 137, seven crashes)', () => {
   const loop = buildLoop(DEFAULT_WAITS, DEFAULT_TEXTS, DEFAULT_SECONDS);
@@ -279,64 +178,5 @@ describe('the kubectl -w -o json stream, cut anywhere', () => {
       assert.deepEqual(got.flatMap(asPods), pods, `chunks of ${size}`);
       assert.equal(splitter.pending, false);
     }
-  });
-});
-
-describe('watch.mjs --replay, spawned for real', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'watch-replay-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const loop = buildLoop(DEFAULT_WAITS, DEFAULT_TEXTS, DEFAULT_SECONDS);
-  const file = join(dir, 'loop.jsonl');
-  writeFileSync(file, loop.jsonl);
-
-  const watch = (...args: string[]) => spawnSync(process.execPath, [WATCH, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-
-  it('--json prints exactly one JSON object per state on stdout, and the summary on stderr', () => {
-    const r = watch('--replay', file, '--json', '--svg', join(dir, 'timeline.svg'));
-    assert.equal(r.status, 0, r.stderr);
-    const out = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(out, loop.expected);
-    assert.match(r.stderr, /kubelet back-offs seen: 10s 20s 40s 1m20s 2m40s 5m0s/);
-  });
-
-  it('writes the timeline SVG at the end, one mark per restart', () => {
-    const svg = readFileSync(join(dir, 'timeline.svg'), 'utf8');
-    assertWellFormed(svg);
-    assert.equal(count(svg, /<circle class="restart"/g), 6);
-  });
-
-  it('writes crash-timeline.svg in the working directory by default, and nothing with --no-svg', () => {
-    const r = watch('--replay', file, '--until', 'crashloop');
-    assert.equal(r.status, 0, r.stderr);
-    assert.ok(readdirSync(dir).includes('crash-timeline.svg'));
-    rmSync(join(dir, 'crash-timeline.svg'));
-    const quiet = watch('--replay', file, '--no-svg');
-    assert.equal(quiet.status, 0, quiet.stderr);
-    assert.ok(!readdirSync(dir).includes('crash-timeline.svg'));
-  });
-
-  it('--until crashloop stops at the first CrashLoopBackOff', () => {
-    const r = watch('--replay', file, '--json', '--until', 'crashloop', '--no-svg');
-    const out = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Json);
-    const first = loop.expected.findIndex((s) => s.status === 'CrashLoopBackOff');
-    assert.deepEqual(out, loop.expected.slice(0, first + 1));
-  });
-
-  it('replays a real kubectl dump (fixture 05) to the same fields', () => {
-    const real = join(REAL, readdirSync(REAL).find((f) => f.startsWith('05-')) ?? '');
-    const r = watch('--replay', real, '--json', '--no-svg');
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(
-      r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)),
-      [{ pod: 'nsapp-fa868e46640f566de09528-0', container: 'app', status: 'CrashLoopBackOff', restarts: 617, lastExitCode: 1, lastReason: 'Error', backoffSeconds: 300 }],
-    );
-  });
-
-  it('says in one red line what is wrong with a file it cannot replay, and exits 1', () => {
-    const log = join(REAL, readdirSync(REAL).find((f) => f.startsWith('16-')) ?? '');
-    const r = watch('--replay', log, '--no-svg');
-    assert.equal(r.status, 1);
-    assert.equal(r.stderr.trim().split('\n').length, 1);
-    assert.match(r.stderr, /--replay .*16-gunicorn-worker-boot-error-master-exit\.log: nothing to replay/);
   });
 });

@@ -1,11 +1,15 @@
 // The library face, called as a program would: its errors name what a caller wrote (a property of
-// the options object), not a flag of the bin.
+// the options object), not a flag of the bin. createDemo writes the demo with its vendor/ copy of
+// create-crash-demo, packed from dist/: so this runs in the host tier, after the build.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDemo, resolveOptions, UsageError, type DemoOptions } from '../../src/index.js';
 import { listTree, tempDir } from '../support/tree.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 /** The message of the UsageError `fn` throws. */
 function refusal(fn: () => unknown): string {
