@@ -1,7 +1,7 @@
 // The contents of the files a speaker shows (Dockerfile, the workload manifest, package.json) for
 // every runtime x PID 1 x crash mode, and a StatefulSet, compared line by line with the stored
 // snapshot (test/snapshots/generated-contents.json): a change to what is on the slide is reviewed,
-// not noticed on stage. UPDATE_SNAPSHOTS=1 npm test rewrites it after review.
+// not noticed on stage. UPDATE_SNAPSHOTS=1 npm run test:unit rewrites it after review.
 import { test } from 'node:test';
 import { choicesOf, renderDemo, resolveOptions, type RawOptions } from '../../src/index.js';
 import { matchSnapshot } from '../support/snapshot.js';
