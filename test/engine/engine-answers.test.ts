@@ -1,5 +1,5 @@
 // With an engine that answers, an image that is not there is what rehearse says it is: missing,
-// and how to build it (the counterpart of test/scripts/engine-down.test.ts). Nothing is built: the
+// and how to build it (the counterpart of test/host/scripts/engine-down.test.ts). Nothing is built: the
 // demo's image name is one no test ever builds.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';

@@ -1,7 +1,7 @@
 // An engine that does not answer is not an image that is missing. docker here is the real docker
 // CLI, pointed (DOCKER_HOST) at a socket where nothing answers: the failure a stopped daemon gives,
 // with no engine needed to run this file. That the image really missing still reads as "not found"
-// is in test/docker/engine-answers.test.ts (it needs an engine that answers).
+// is in test/engine/engine-answers.test.ts (it needs an engine that answers).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubeconfig, makeBin, makeProject, oneLine, runScript } from '../../support/project.js';
