@@ -5,13 +5,13 @@
 // rehearse printed (--json), never from anything this file printed. Loopback only: --network host.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Options, SavedDemo } from '../../src/index.js';
 import { restartWindow } from '../../src/scripts/backoff.mjs';
-import { BIN, ROOT } from '../support/bin.js';
+import { BIN } from '../support/bin.js';
 import { linkDemoModules } from '../support/demo-modules.js';
 import { ensureBaseImage } from '../support/base-images.js';
 import { docker, engineAnswers, run, waitFor } from '../support/docker.js';
@@ -36,7 +36,6 @@ const images = new Set<string>();
 
 before(async () => {
   assert.ok(await engineAnswers(), 'no Docker engine answers: run test/setup-machine.sh as root first');
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) await run('npm', ['run', 'build'], { timeoutMs: 5 * 60_000 });
 });
 
 after(async () => {
