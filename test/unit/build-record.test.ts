@@ -4,6 +4,7 @@
 // and `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** A copy of the build's inputs and a stand-in dist/ (the unit tier builds nothing), recorded as build.mjs does. */
 function builtCopy(): string {
   const root = tempDir('crash-demo-build-record-');
-  for (const path of BUILD_INPUTS) cpSync(join(ROOT, path), join(root, path), { recursive: true, filter: (src) => !src.includes('node_modules') });
+  for (const path of [...BUILD_INPUTS, 'test/support/build.ts']) cpSync(join(ROOT, path), join(root, path), { recursive: true, filter: (src) => !src.includes('node_modules') });
   for (const [path, text] of [['dist/scripts.js', 'export {};\n'], ['dist/cli.cjs', '"use strict";\n'], ['generators/app/index.js', 'export default class {}\n']]) {
     mkdirSync(dirname(join(root, path!)), { recursive: true });
     writeFileSync(join(root, path!), text!);
@@ -69,4 +70,18 @@ test('no record (never built, or a build that failed half-way): refused', () => 
   const root = builtCopy();
   rmSync(join(root, RECORD));
   assert.equal(staleBuild(root), `dist/ has no build record (${RECORD}: written by npm run build): run \`npm run build\``);
+});
+
+/** A test file's first line, `requireCurrentBuild()`, run in the copy at `root` as node --test runs a file. */
+function requireIn(root: string) {
+  const code = `await import(${JSON.stringify(join(root, 'test/support/build.ts'))}).then((m) => m.requireCurrentBuild()); console.log('tests run');`;
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('requireCurrentBuild: a current build lets the file run; a stale one ends it with exit 1 and the one line, before any test', () => {
+  const root = builtCopy();
+  assert.deepEqual(requireIn(root), { code: 0, stdout: 'tests run\n', stderr: '' });
+  appendFileSync(join(root, 'src/scripts/view.mjs'), ' ');
+  assert.deepEqual(requireIn(root), { code: 1, stdout: '', stderr: 'dist/ is older than its sources (src/scripts/view.mjs changed): run `npm run build`\n' });
 });
