@@ -22,6 +22,8 @@ export interface BuildRecord {
 }
 
 const OUTPUT_FILES = new Set(BUILD_OUTPUTS);
+/** What the build never reads, as src/templates.ts ignores it (a demo's app run in place leaves __pycache__). */
+const UNREAD = /^(node_modules|__pycache__|\.pytest_cache|\.DS_Store)$|\.pyc$/;
 
 function walk(root: string, rel: string, out: string[]): void {
   const path = join(root, rel);
@@ -30,7 +32,7 @@ function walk(root: string, rel: string, out: string[]): void {
     out.push(rel);
     return;
   }
-  for (const name of readdirSync(path).sort()) if (name !== 'node_modules') walk(root, `${rel}/${name}`, out);
+  for (const name of readdirSync(path).sort()) if (!UNREAD.test(name)) walk(root, `${rel}/${name}`, out);
 }
 
 /** sha256 of every file under `paths` (relative to `root`, '/'-separated, sorted). */

@@ -50,6 +50,15 @@ test('a template changed, a source added and one removed: refused, naming the fi
   assert.equal(staleBuild(root), 'dist/ is older than its sources (src/new.ts is new, and 2 more): run `npm run build`');
 });
 
+test('what the build never reads (Python caches of an app run in place, node_modules) changes nothing', () => {
+  const root = builtCopy();
+  mkdirSync(join(root, 'templates/python/app/__pycache__'), { recursive: true });
+  writeFileSync(join(root, 'templates/python/app/__pycache__/main.cpython-311.pyc'), 'x');
+  mkdirSync(join(root, 'templates/node_modules'), { recursive: true });
+  writeFileSync(join(root, 'templates/node_modules/x.js'), 'x');
+  assert.equal(staleBuild(root), null);
+});
+
 test('a changed dependency (package-lock.json) or build script is a stale build too', () => {
   for (const file of ['package-lock.json', 'build.mjs']) {
     const root = builtCopy();
