@@ -5,12 +5,18 @@
 // every cold npm init), and the bin reads no template, loads no EJS and compiles nothing.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { tsImport } from 'tsx/esm/api';
+
+// What this build reads, hashed before it reads it; with what it wrote, recorded at the end for the
+// tests' check that dist/ is current (tools/build-record.ts). A failed build leaves no record.
+const { RECORD, hashInputs, hashOutputs } = await tsImport('./tools/build-record.ts', import.meta.url);
+rmSync(RECORD, { force: true });
+const inputs = hashInputs('.');
 
 const { bundledModule } = await tsImport('./src/templates.ts', import.meta.url);
 const { resolveOptions } = await tsImport('./src/validate.ts', import.meta.url);
@@ -95,6 +101,8 @@ await build({
 // writes one per module, and every file in the tarball costs npm's extract phase on each cold
 // `npm init crash-demo`.
 await bundleDeclarations({ index: 'src/index.d.ts', scripts: 'src/scripts/index.d.mts' });
+mkdirSync('.cache', { recursive: true });
+writeFileSync(RECORD, JSON.stringify({ inputs, outputs: hashOutputs('.') }, null, 2) + '\n');
 
 /**
  * tsc emits the declarations into a temp dir, and rollup-plugin-dts bundles each entry's into

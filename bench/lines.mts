@@ -1,7 +1,7 @@
 // Line counts of a generated demo, per runtime, against issue 14's targets: the project outside app/
 // and README.md at most 800 lines, no script over 80. Run: node --import tsx bench/lines.mts
 // (renders with the library, writes nothing; the demo with the defaults, and with every optional file).
-// test/lines.test.ts asserts the same targets for the defaults.
+// test/unit/lines.test.ts asserts the same targets for the defaults.
 import { renderDemo, resolveOptions } from '../src/index.js';
 import { lineCounts, PROJECT_MAX, SCRIPT_MAX } from '../tools/lines.js';
 

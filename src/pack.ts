@@ -2,7 +2,7 @@
 // gzipped tar of package.json, the README and LICENSE, and what package.json's "files" names, each
 // under package/. Written here rather than by spawning npm: no npm on PATH needed, no half a
 // second per scaffold, and the same bytes every time (fixed mtimes and modes), so a regenerated
-// demo finds its tarball unchanged. test/install holds the list equal to `npm pack`'s.
+// demo finds its tarball unchanged. test/host/install.test.ts holds the list equal to `npm pack`'s.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

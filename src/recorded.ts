@@ -1,7 +1,7 @@
 // What the apiserver printed for each runtime × PID 1 × crash mode on create-crash-demo's own test
 // cluster (test/cluster): recorded.json is written by test/cluster/crash-matrix.test.ts, never by
 // hand (test/cluster/README.md, "Recordings", says how). The generated README's expected output is
-// this recording, not the outcome model; test/recorded.test.ts holds it against the model.
+// this recording, not the outcome model; test/unit/recorded.test.ts holds it against the model.
 import type { Options } from './options.js';
 import data from './recorded.json' with { type: 'json' };
 

@@ -3,7 +3,7 @@
 // The bundles replace this module with `bundledModule()`'s output (build.mjs): every template is
 // in the bundle, a .ejs one as an already compiled function, so the installed package ships no
 // templates/ folder (fewer files for npm to extract), reads no template and loads no EJS.
-// test/precompiled.test.ts holds both ways to the same bytes.
+// test/host/precompiled.test.ts holds both ways to the same bytes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';

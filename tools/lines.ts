@@ -1,5 +1,5 @@
 // How big a generated demo is, as issue 14 measures it: what a speaker reads outside app/ and
-// README.md, and each script. bench/lines.mts prints it; test/lines.test.ts holds the targets.
+// README.md, and each script. bench/lines.mts prints it; test/unit/lines.test.ts holds the targets.
 import type { DemoFiles } from '../src/index.js';
 
 /** Issue 14's targets: the project outside app/ and README.md, and any one script. */

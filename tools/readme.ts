@@ -1,7 +1,7 @@
 // Keeps the generated parts of README.md (between <!-- begin:X --> and <!-- end:X -->) in step
 // with the code: the flag table from the options table, the outcome table from the outcome model.
 //   npx tsx tools/readme.ts          rewrite README.md
-//   (test/readme.test.ts fails when README.md is out of date)
+//   (test/unit/readme.test.ts fails when README.md is out of date)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionSpec } from '../src/index.js';

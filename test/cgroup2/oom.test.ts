@@ -20,6 +20,9 @@ import { after, before, describe, test } from 'node:test';
 import { choicesOf, type Options, type SavedDemo } from '../../src/index.js';
 import { runBin } from '../support/bin.js';
 import type { RunResult } from './vm.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const RUN_MJS = fileURLToPath(new URL('./run.mjs', import.meta.url));
 const runtimes = choicesOf('runtime') as Options['runtime'][];

@@ -16,6 +16,9 @@ import { aftermath, predicted, type Prediction } from '../support/crash-proof.js
 import { docker, run, sleep, waitFor, type RunOptions, type RunResult } from '../support/docker.js';
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 export const CLUSTER_DIR = join(ROOT, 'test', 'cluster');
 const STATE = process.env['CRASH_DEMO_CLUSTER_STATE'] ?? join(CLUSTER_DIR, '.state');

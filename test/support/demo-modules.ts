@@ -3,9 +3,10 @@
 // built package, exactly what would be published) and zx, the repository's own copy of the version
 // the demo pins. Packed once per test process; removed when it exits (tempDir).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './bin.js';
+import { requireCurrentBuild } from './build.js';
 import { tempDir } from './tree.js';
 
 let modules: string | undefined;
@@ -13,7 +14,7 @@ let modules: string | undefined;
 /** The node_modules folder a demo links to: node_modules/create-crash-demo (packed) and node_modules/zx. */
 export function demoModules(): string {
   if (modules) return modules;
-  if (!existsSync(join(ROOT, 'dist', 'scripts.js'))) throw new Error('dist/scripts.js is missing: run `npm run build` first (npm test does)');
+  requireCurrentBuild();
   const dir = tempDir('crash-demo-modules-');
   // --ignore-scripts: `prepack` would rebuild dist/ under the other test processes' feet.
   const [packed] = JSON.parse(
