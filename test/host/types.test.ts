@@ -10,6 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/bin.js';
+import { requireCurrentBuild } from '../support/build.js';
+
+requireCurrentBuild();
 
 const DECLARATIONS = ['dist/index.d.ts', 'dist/scripts.d.ts'];
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -28,9 +31,6 @@ function pack(dir: string): { filename: string; files: Array<{ path: string }> }
 // Real names from both entries, used as a user would; never run, only type-checked.
 const CONSUMER = `import { choicesOf, createDemo, ownScriptsFrom, planDemo, predictOutcome, resolveOptions, UsageError, type DemoPlan, type Options, type Runtime, type ScriptsFrom } from 'create-crash-demo';
 import { backoffSequence, clusterKindOf, conditionTrue, delayBeforeRestart, goDuration, parseGoDuration, runBackground, stopBackground, type ClusterKind, type Schedule } from 'create-crash-demo/scripts';
-import { requireCurrentBuild } from '../support/build.js';
-
-requireCurrentBuild();
 
 export function make(dir: string): { runtime: Runtime; scripts: string[]; files: string[]; vendored: string | null } {
   const options: Options = resolveOptions({ name: 'demo', runtime: 'node' });
