@@ -6,15 +6,15 @@ import { planFiles, type TemplateFile } from './files.js';
 import { ownVersion, type ScriptsFrom } from './package.js';
 import { packOwnPackage, vendoredFile } from './pack.js';
 import { startCommand } from './layout.js';
-import { RUNTIMES, byRuntime } from './runtimes/index.js';
-import { ARTICLE, OPTIONS, type Options, type Runtime } from './options.js';
+import { RUNTIMES, byRuntime } from './shared/runtimes/index.js';
+import { ARTICLE, OPTIONS, type Options, type Runtime } from './shared/options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { SAVED_FILE, hashOf } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate, templateText } from './templates.js';
 import { outcomeTable } from './outcome-table.js';
-import { clusterCreator, createdContext } from './scripts/clusters.mjs';
-import { MEMORY_LIMIT_RULE, memoryLimit } from './scripts/memory.mjs';
+import { clusterCreator, createdContext } from './shared/clusters.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from './shared/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = byRuntime('baseImage');
@@ -64,7 +64,7 @@ export function templateData(o: Options, plan: TemplateFile[] = planFiles(o), ou
     scripts,
     pinned: pinnedVersion,
     o,
-    /** The runtime's facts (src/runtimes/): its supervisor's name, base image, ... */
+    /** The runtime's facts (src/shared/runtimes/): its supervisor's name, base image, ... */
     runtime: RUNTIMES[o.runtime],
     outcome,
     start: startCommand(o.runtime, o.pid1),

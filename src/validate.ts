@@ -1,7 +1,7 @@
 // Raw values (CLI strings, prompt answers, a library caller's object, saved answers) become typed,
 // validated Options here, or a UsageError that names the value and says what to do instead.
 import { basename, resolve } from 'node:path';
-import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from './options.js';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from './shared/options.js';
 import {
   OptionError,
   RESERVED_NAMESPACES,
@@ -9,7 +9,7 @@ import {
   parseOptionValue,
   showValue as show,
   toLabel,
-} from './scripts/options.mjs';
+} from './shared/option-rules.mjs';
 
 /** An error the user caused and can fix: its message is shown as is, without a stack trace. */
 export class UsageError extends Error {
@@ -32,7 +32,7 @@ export function parseValue(key: OptionKey, value: unknown): string | number | bo
   return asUsageError(() => parseOptionValue(OPTIONS[key], flagOf(key), value));
 }
 
-/** The shared rules (scripts/lib/options.mjs) throw OptionError; the bin shows a UsageError. */
+/** The shared rules (shared/option-rules.mjs) throw OptionError; the bin shows a UsageError. */
 function asUsageError<T>(fn: () => T): T {
   try {
     return fn();

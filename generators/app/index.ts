@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
-import { OPTIONS, OPTION_KEYS, type OptionKey, type Options } from '../../src/options.js';
+import { OPTIONS, OPTION_KEYS, type OptionKey, type Options } from '../../src/shared/options.js';
 import { questionsFor } from '../../src/questions.js';
 import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
 import { planDemo, type DemoPlan } from '../../src/render.js';

@@ -1,9 +1,9 @@
 // argv -> what the user asked for. The flags come from the options table; only the control flags
 // (--yes, --dry-run, ...) are listed here.
 import { parseArgs } from 'node:util';
-import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../options.js';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../shared/options.js';
 import { UsageError, type RawOptions } from '../validate.js';
-import { didYouMean } from '../scripts/options.mjs';
+import { didYouMean } from '../shared/option-rules.mjs';
 import { replaceWithoutOverwrite } from '../target.js';
 
 export const CONTROL_FLAGS = {

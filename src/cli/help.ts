@@ -1,5 +1,5 @@
 // --help, generated from the options table so it cannot drift from the flags.
-import { OPTIONS, OPTION_KEYS, flagOf, type OptionSpec } from '../options.js';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionSpec } from '../shared/options.js';
 import { CONTROL_FLAGS } from './args.js';
 
 function placeholder(spec: OptionSpec): string {

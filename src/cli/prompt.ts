@@ -3,7 +3,7 @@
 // will happen; the prediction; then "Write it", "Change the rest" or "Cancel".
 import { homedir } from 'node:os';
 import * as p from './clack.js';
-import type { Options } from '../options.js';
+import type { Options } from '../shared/options.js';
 import { questionsFor, type Question } from '../questions.js';
 import { UsageError, defaultName, type RawOptions } from '../validate.js';
 import { checkTarget, showDir } from '../target.js';

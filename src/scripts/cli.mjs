@@ -47,7 +47,7 @@
 //       minikube, k3d, docker, podman, nerdctl). Under --dry-run it only warns.
 //   hasTool(name) -> Promise<boolean>
 //   readDemo() -> Demo     crash-demo.json of this project ({ options, start, outcome, generator }),
-//                          its options checked with the bin's rules (options.mjs): a hand-edited
+//                          its options checked with the bin's rules (option-rules.mjs): a hand-edited
 //                          value that the bin would refuse fails here with one line
 //   imageRef(demo?) -> '<name>:<version of the project package.json>', never latest
 //   projectRoot            absolute path of the generated project
@@ -70,12 +70,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
-import { createdContext } from './clusters.mjs';
+import { createdContext } from '../shared/clusters.mjs';
 import { LOOPBACK_WORDS, judgeContext } from './context.mjs';
 import { npmKept } from './npm-flags.mjs';
-import { OptionError, checkSavedOptions, didYouMean } from './options.mjs';
+import { OptionError, checkSavedOptions, didYouMean } from '../shared/option-rules.mjs';
 import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
-import { optionRules } from '../options.js';
+import { optionRules } from '../shared/options.js';
 
 /**
  * @typedef {{
@@ -473,8 +473,8 @@ export async function requireTool(name, hint = INSTALL_HINTS[name] ?? `install $
 let demoRead;
 
 /**
- * crash-demo.json, its options checked with the bin's own rules (options.mjs against the options
- * table of src/options.ts, both of the version that made this demo) before any script uses one of
+ * crash-demo.json, its options checked with the bin's own rules (option-rules.mjs against the options
+ * table of src/shared/options.ts, both of the version that made this demo) before any script uses one of
  * them. Read once per run.
  * @returns {Demo}
  */

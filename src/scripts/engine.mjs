@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
 import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
-import { MEMORY_LIMIT_RULE, memoryLimit } from './memory.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from '../shared/memory.mjs';
 import { isoTime } from './time.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dryRun, fail, note, requireTool } from './cli.mjs';
-import { CLUSTER_KINDS } from './clusters.mjs';
+import { CLUSTER_KINDS } from '../shared/clusters.mjs';
 import { CONTAINERD_DEFAULT_ADDRESS, loadImagePlan, resolveCluster } from './context.mjs';
 
 /** @import { Demo, FlagTable, FlagValues } from './cli.mjs' */

@@ -1,5 +1,5 @@
 // Fuzz: the bin's argv and every generated script's flags, drawn from the flag tables themselves
-// (src/options.ts and CONTROL_FLAGS for the bin; each script's own table for the scripts), with no
+// (src/shared/options.ts and CONTROL_FLAGS for the bin; each script's own table for the scripts), with no
 // cluster and no engine: no kubeconfig of this machine is visible (KUBECONFIG is an empty file, HOME
 // is new), no kind/podman/ctr is on PATH, and the docker CLI, where it is on PATH, talks to a socket
 // nobody listens on. Real failures, nothing mocked: the tools that are there are the real ones,
@@ -33,7 +33,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { OPTIONS, OPTION_KEYS, choicesOf, flagOf, type OptionKey, type OptionSpec } from '../../src/options.js';
+import { OPTIONS, OPTION_KEYS, choicesOf, flagOf, type OptionKey, type OptionSpec } from '../../src/shared/options.js';
 import { CONTROL_FLAGS } from '../../src/cli/args.js';
 import { BIN } from '../support/bin.js';
 import { linkDemoModules } from '../support/demo-modules.js';

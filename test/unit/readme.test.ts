@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { README, renderReadme } from '../../tools/readme.js';
 import { renderDemo, resolveOptions } from '../../src/index.js';
 import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from '../../src/verified.js';
@@ -95,8 +96,9 @@ test("README.md's tree of the generated project names every script and every hel
   const tree = text.slice(start, text.indexOf('\n## ', start + 1));
   const files = [...renderDemo(resolveOptions({ name: 'demo' })).keys()];
   const scripts = files.flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
-  // The machinery is the package's own create-crash-demo/scripts: every module of src/scripts/ is named.
-  const modules = readdirSync(new URL('../../src/scripts', import.meta.url)).flatMap((f) => /^(.+)\.mjs$/.exec(f)?.[1] ?? []).filter((m) => m !== 'index');
+  // The machinery is the package's own create-crash-demo/scripts: every .mjs module its index reaches is named.
+  const modules = runtimeModules(fileURLToPath(new URL('../../src/scripts/index.mjs', import.meta.url)));
+  assert.ok(modules.length > 20, `${modules.length} modules reached from the runtime's index`);
   const listed = (line: RegExp) => (tree.match(line)?.[1] ?? '').split(/,\s*/).map((s) => s.trim());
   assert.deepEqual(listed(/scripts\/ +zx, one per npm script: ([^\n]+)/), scripts);
   assert.deepEqual(listed(/create-crash-demo\/scripts \(in node_modules\): ([^`]+?)\n +kind-config/).join(',').replace(/\s+/g, ''), modules.sort().join(','));
@@ -115,3 +117,14 @@ test('docs/FACTS.md is in the repository, and every "FACTS.md §N" the code, tes
   assert.ok(refs.length > 0);
   for (const n of refs) assert.ok(sections.has(n), `§${n} is a section of docs/FACTS.md`);
 });
+
+/** The basenames of the .mjs modules `index` reaches through its relative imports and re-exports (index itself left out). */
+function runtimeModules(index: string): string[] {
+  const seen = new Set<string>([index]);
+  for (const file of seen) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.\.?\/[^']+\.mjs)';$/gm)) seen.add(join(dirname(file), m[1]!));
+  }
+  seen.delete(index);
+  return [...seen].map((f) => basename(f, '.mjs'));
+}

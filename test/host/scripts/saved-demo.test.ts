@@ -1,6 +1,6 @@
 // The scripts trust nothing in crash-demo.json: it is a file anyone can edit, and its values reach
 // kubectl's argv and code run inside the pod. Every script checks it with the bin's own rules
-// (scripts/lib/options.mjs, the module src/validate.ts uses) before it runs anything: a hand-edited
+// (src/shared/option-rules.mjs, the module src/validate.ts uses) before it runs anything: a hand-edited
 // value the bin would refuse ends the script with one line, and no tool was ever called.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

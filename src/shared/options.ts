@@ -1,7 +1,7 @@
 // The one options table. Prompts, CLI flags, --help, validation and the saved answers in
 // crash-demo.json are all derived from it: add an option here and every face gets it.
-import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf, type Rule } from './scripts/options.mjs';
-import type { ClusterKind } from './scripts/clusters.mjs';
+import { FAST_BACKOFF_CLUSTERS, flagOf as sharedFlagOf, type Rule } from './option-rules.mjs';
+import type { ClusterKind } from './clusters.mjs';
 
 export interface ChoiceSpec {
   readonly kind: 'choice';
@@ -166,7 +166,7 @@ export const OPTIONS = {
       k3d: 'k3d image import',
       'docker-desktop': 'nothing to load: the cluster shares the Docker engine',
       containerd: 'ctr -n k8s.io images import: a node on this machine running containerd (kubeadm, or a binaries set-up)',
-    } satisfies Record<'auto' | ClusterKind, string>, // every kind of scripts/clusters.mjs, and no other
+    } satisfies Record<'auto' | ClusterKind, string>, // every kind of shared/clusters.mjs, and no other
     default: 'auto',
     describe: 'how the scripts put the image into the cluster',
     prompt: 'Local cluster',
@@ -210,7 +210,7 @@ export function flagOf(key: OptionKey): string {
 }
 
 /**
- * The options table as the scripts' shared rules (scripts/options.mjs) read it: each option's kind
+ * The options table as the scripts' shared rules (shared/option-rules.mjs) read it: each option's kind
  * and bounds, without the prompts and descriptions. The scripts check crash-demo.json against it.
  */
 export function optionRules(): Record<string, Rule> {
