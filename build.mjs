@@ -18,16 +18,16 @@ const { RECORD, hashInputs, hashOutputs } = await tsImport('./tools/build-record
 rmSync(RECORD, { force: true });
 const inputs = hashInputs('.');
 
-const { bundledModule } = await tsImport('./src/templates.ts', import.meta.url);
-const { resolveOptions } = await tsImport('./src/validate.ts', import.meta.url);
-const { templateData } = await tsImport('./src/render.ts', import.meta.url);
+const { bundledModule } = await tsImport('./src/generator/templates.ts', import.meta.url);
+const { resolveOptions } = await tsImport('./src/generator/validate.ts', import.meta.url);
+const { templateData } = await tsImport('./src/generator/render.ts', import.meta.url);
 const templatesModule = bundledModule(Object.keys(templateData(resolveOptions({ name: 'demo' }))));
 
-/** src/templates.ts reads templates/ and renders with EJS at run time; the bundles get them built in. */
+/** src/generator/templates.ts reads templates/ and renders with EJS at run time; the bundles get them built in. */
 const bundledTemplates = {
   name: 'bundled-templates',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]templates\.ts$/ }, (args) => ({
+    b.onLoad({ filter: /[\\/]src[\\/]generator[\\/]templates\.ts$/ }, (args) => ({
       contents: templatesModule,
       loader: 'js',
       resolveDir: args.path.replace(/[\\/][^\\/]+$/, ''),
@@ -35,7 +35,7 @@ const bundledTemplates = {
   },
 };
 
-/** Our JSON (src/recorded.json) as JSON.parse of a string: V8 reads that faster than the same object as code. */
+/** Our JSON (src/generator/recorded.json) as JSON.parse of a string: V8 reads that faster than the same object as code. */
 const parsedJson = {
   name: 'parsed-json',
   setup(b) {
@@ -56,7 +56,7 @@ const common = {
   plugins: [bundledTemplates, parsedJson],
 };
 
-/** The bin's prompts library (src/cli/clack.ts) is its own file, dist/clack.cjs: only a terminal needs it. */
+/** The bin's prompts library (src/bin/clack.ts) is its own file, dist/clack.cjs: only a terminal needs it. */
 const clackApart = {
   name: 'clack-apart',
   setup(b) {
@@ -72,14 +72,14 @@ await build({
   ...common,
   plugins: [...common.plugins, clackApart],
   format: 'cjs',
-  entryPoints: { cli: 'src/cli/index.ts' },
+  entryPoints: { cli: 'src/bin/index.ts' },
   outExtension: { '.js': '.cjs' },
   outdir: 'dist',
   // package.ts finds package.json from its own module's URL.
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': 'importMetaUrl' },
 });
-await build({ ...common, format: 'cjs', entryPoints: ['src/cli/clack.ts'], outfile: 'dist/clack.cjs' });
+await build({ ...common, format: 'cjs', entryPoints: ['src/bin/clack.ts'], outfile: 'dist/clack.cjs' });
 // The library and the Yeoman generator, which share the library's code in dist/chunks/.
 await build({
   ...common,

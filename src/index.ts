@@ -1,31 +1,31 @@
 // The library: everything the bin and the Yeoman generator do, without prompts or Yeoman. Its
 // errors name what a caller wrote (`runtime: "ruby"`, `{ overwrite: true }`), not the bin's flags.
-import { parseValue as parseValueRaw, resolveOptions as resolveRaw, type RawOptions, type ResolveContext } from './validate.js';
-import { planDemo, type DemoFiles } from './render.js';
-import { writeDemo as writeRaw } from './write.js';
-import { ownScriptsFrom, type ScriptsFrom } from './package.js';
-import type { TargetState, WritePermission } from './target.js';
-import type { Outcome } from './outcome.js';
+import { parseValue as parseValueRaw, resolveOptions as resolveRaw, type RawOptions, type ResolveContext } from './generator/validate.js';
+import { planDemo, type DemoFiles } from './generator/render.js';
+import { writeDemo as writeRaw } from './generator/write.js';
+import { ownScriptsFrom, type ScriptsFrom } from './generator/package.js';
+import type { TargetState, WritePermission } from './generator/target.js';
+import type { Outcome } from './generator/outcome.js';
 import type { OptionKey, Options } from './shared/options.js';
-import { LIBRARY, asFace } from './faces.js';
+import { LIBRARY, asFace } from './generator/faces.js';
 
 export { OPTIONS, OPTION_KEYS, choicesOf, flagOf } from './shared/options.js';
 export type { Options, OptionKey, OptionSpec, Runtime, CrashMode, Pid1, Trigger } from './shared/options.js';
-export { toLabel, UsageError } from './validate.js';
-export type { RawOptions, ResolveContext } from './validate.js';
-export { predictOutcome } from './outcome.js';
-export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './outcome.js';
-export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './layout.js';
-export { planFiles } from './files.js';
-export { packageRoot, ownScriptsFrom } from './package.js';
-export type { ScriptsFrom } from './package.js';
-export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './render.js';
-export type { DemoFiles, DemoPlan, SavedDemo } from './render.js';
+export { toLabel, UsageError } from './generator/validate.js';
+export type { RawOptions, ResolveContext } from './generator/validate.js';
+export { predictOutcome } from './generator/outcome.js';
+export type { Outcome, Behaviour, TerminatedReason, PodStatus } from './generator/outcome.js';
+export { startCommand, pid1Comm, SUPERVISOR, HALT_CODE } from './generator/layout.js';
+export { planFiles } from './generator/files.js';
+export { packageRoot, ownScriptsFrom } from './generator/package.js';
+export type { ScriptsFrom } from './generator/package.js';
+export { planDemo, renderDemo, savedDemo, BASE_IMAGES, DEMO_VERSION } from './generator/render.js';
+export type { DemoFiles, DemoPlan, SavedDemo } from './generator/render.js';
 export { RUNTIMES } from './shared/runtimes/index.js';
 export type { RuntimeSpec } from './shared/runtimes/index.js';
-export { inspectTarget, hashOf, STATE_LABEL } from './target.js';
-export type { TargetState, FileState, WritePermission } from './target.js';
-export { loadSaved } from './saved.js';
+export { inspectTarget, hashOf, STATE_LABEL } from './generator/target.js';
+export type { TargetState, FileState, WritePermission } from './generator/target.js';
+export { loadSaved } from './generator/saved.js';
 
 export interface CreatedDemo {
   dir: string;
@@ -53,7 +53,7 @@ export function parseValue(key: OptionKey, value: unknown): string | number | bo
   return asFace(LIBRARY, () => parseValueRaw(key, value));
 }
 
-/** Writes a planned demo (see write.ts): refused, as a UsageError, where the bin would refuse. */
+/** Writes a planned demo (see generator/write.ts): refused, as a UsageError, where the bin would refuse. */
 export function writeDemo(dir: string, files: DemoFiles, allow: WritePermission = {}, looked?: TargetState): TargetState {
   return asFace(LIBRARY, () => writeRaw(dir, files, allow, looked));
 }

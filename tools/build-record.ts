@@ -22,7 +22,7 @@ export interface BuildRecord {
 }
 
 const OUTPUT_FILES = new Set(BUILD_OUTPUTS);
-/** What the build never reads, as src/templates.ts ignores it (a demo's app run in place leaves __pycache__). */
+/** What the build never reads, as src/generator/templates.ts ignores it (a demo's app run in place leaves __pycache__). */
 const UNREAD = /^(node_modules|__pycache__|\.pytest_cache|\.DS_Store)$|\.pyc$/;
 
 function walk(root: string, rel: string, out: string[]): void {

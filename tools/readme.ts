@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionSpec } from '../src/index.js';
-import { outcomeTable } from '../src/outcome-table.js';
+import { outcomeTable } from '../src/generator/outcome-table.js';
 
 export const README = fileURLToPath(new URL('../README.md', import.meta.url));
 

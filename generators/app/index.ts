@@ -4,15 +4,15 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { OPTIONS, OPTION_KEYS, type OptionKey, type Options } from '../../src/shared/options.js';
-import { questionsFor } from '../../src/questions.js';
-import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/validate.js';
-import { planDemo, type DemoPlan } from '../../src/render.js';
-import { checkTarget, checkWrite, inspectTarget, replaceWithoutOverwrite } from '../../src/target.js';
-import { YEOMAN, inFace } from '../../src/faces.js';
-import { loadSaved } from '../../src/saved.js';
-import { ownScriptsFrom } from '../../src/package.js';
-import { nextSteps, outcomeLines } from '../../src/report.js';
-import { CONTROL_FLAGS } from '../../src/cli/args.js';
+import { questionsFor } from '../../src/generator/questions.js';
+import { UsageError, resolveOptions, type RawOptions, type ResolveContext } from '../../src/generator/validate.js';
+import { planDemo, type DemoPlan } from '../../src/generator/render.js';
+import { checkTarget, checkWrite, inspectTarget, replaceWithoutOverwrite } from '../../src/generator/target.js';
+import { YEOMAN, inFace } from '../../src/generator/faces.js';
+import { loadSaved } from '../../src/generator/saved.js';
+import { ownScriptsFrom } from '../../src/generator/package.js';
+import { nextSteps, outcomeLines } from '../../src/generator/report.js';
+import { CONTROL_FLAGS } from '../../src/bin/args.js';
 
 /** Yeoman reserves `namespace` for its own use; under yo the Kubernetes namespace is --kube-namespace. */
 export function yoFlag(key: OptionKey): string {

@@ -25,7 +25,7 @@ export interface LabelSpec {
   /** RFC 1035 labels must start with a letter (Service names); plain DNS-1123 labels may start with a digit. */
   readonly startsWithLetter: boolean;
   readonly maxLength: number;
-  /** null: derived from the target directory (see defaults in validate.ts). */
+  /** null: derived from the target directory (see defaults in src/generator/validate.ts). */
   readonly default: string | null;
 }
 

@@ -9,7 +9,7 @@
 //   a kill-parent demo under tini, both ways: its usual outcome (exit 137, reason Error, no OOM
 //   kill), so the harness is seen not to take containers down by itself.
 // All runs share one boot of the VM.
-import { VERIFIED_CGROUP2 } from '../../src/verified.js';
+import { VERIFIED_CGROUP2 } from '../../src/generator/verified.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -98,7 +98,7 @@ function resultOf(name: string, oomGroup: 0 | 1): RunResult {
   assert.equal(r.error, undefined, r.error);
   assert.equal(r.crashAnnounced, true, 'the app logged its own crash line for the POST /crash');
   assert.match(r.kernel, /^6\.1\.\d+$/, "the guest's kernel is Debian's 6.1");
-  // What the READMEs say ran (src/verified.ts) is what the guest reports.
+  // What the READMEs say ran (src/generator/verified.ts) is what the guest reports.
   assert.equal(`Linux ${r.kernel}`, VERIFIED_CGROUP2.kernel);
   assert.ok(r.runc === VERIFIED_CGROUP2.runc || r.runc.startsWith(`${VERIFIED_CGROUP2.runc}+`), `runc ${r.runc}`);
   return r;

@@ -8,13 +8,13 @@
 // model's cgroup v1 one (no memory.oom.group: the worker dies, the supervisor replaces it).
 //
 // With CRASH_DEMO_KEEP_RECORDING=DIR the apiserver's rows of every demo are written to
-// DIR/recorded.json, in the shape of src/recorded.json (the generated README's expected output):
-// that is how src/recorded.json was made (test/cluster/README.md, "Recordings").
+// DIR/recorded.json, in the shape of src/generator/recorded.json (the generated README's expected output):
+// that is how src/generator/recorded.json was made (test/cluster/README.md, "Recordings").
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { choicesOf, type Options } from '../../src/index.js';
-import { recordingKey, type RecordedDemo, type RecordedRow, type Recordings } from '../../src/recorded.js';
+import { recordingKey, type RecordedDemo, type RecordedRow, type Recordings } from '../../src/generator/recorded.js';
 import { memoryCgroupVersion } from '../support/cgroup.js';
 import { predictionHere } from '../support/crash-proof.js';
 import { assertOutcome, buildAndLoad, contextFlags, inCrashLoop, npmRun, restartsOf, useCluster, watchTable, type PodView, type TableRow } from './support.js';

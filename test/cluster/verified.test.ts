@@ -1,8 +1,8 @@
-// The generated README names the cluster the demos were run on (src/verified.ts). That must be this
+// The generated README names the cluster the demos were run on (src/generator/verified.ts). That must be this
 // test cluster, as it reports itself: the node's kubelet and runtime, runc, the kernel, the cgroup.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { VERIFIED_CLUSTER } from '../../src/verified.js';
+import { VERIFIED_CLUSTER } from '../../src/generator/verified.js';
 import { memoryCgroupVersion } from '../support/cgroup.js';
 import { cluster, kubectl } from './support.js';
 

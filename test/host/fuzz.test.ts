@@ -34,7 +34,7 @@ import { dirname, join, posix, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { OPTIONS, OPTION_KEYS, choicesOf, flagOf, type OptionKey, type OptionSpec } from '../../src/shared/options.js';
-import { CONTROL_FLAGS } from '../../src/cli/args.js';
+import { CONTROL_FLAGS } from '../../src/bin/args.js';
 import { BIN } from '../support/bin.js';
 import { linkDemoModules } from '../support/demo-modules.js';
 import { tempDir } from '../support/tree.js';

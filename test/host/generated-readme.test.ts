@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { renderDemo, resolveOptions } from '../../src/index.js';
-import { questionsFor } from '../../src/questions.js';
+import { questionsFor } from '../../src/generator/questions.js';
 import { runBin } from '../support/bin.js';
 import { requireCurrentBuild } from '../support/build.js';
 import { tempDir } from '../support/tree.js';
@@ -43,7 +43,7 @@ test('wherever a user reads "the article", its title is in the same sentence: ev
         }
   for (const doc of ['README.md', 'CONTRIBUTING.md', 'docs/usage.md', 'docs/verification.md']) texts.set(doc, readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8'));
   texts.set('--help', runBin(['--help'], tempDir()).stdout);
-  // What the prompts show: each question, and each choice's hint (src/cli/prompt.ts draws them as they are).
+  // What the prompts show: each question, and each choice's hint (src/bin/prompt.ts draws them as they are).
   for (const q of questionsFor({}, { dir: 'talk' })) texts.set(`the ${q.key} prompt`, [q.message, ...(q.choices ?? []).map((c) => `${c.label}: ${c.hint}.`)].join('\n\n'));
   const report = runBin(['talk', '--workload', 'statefulset', '--pid1', 'shell'], tempDir());
   assert.equal(report.code, 0, report.stderr);

@@ -1,6 +1,6 @@
 // The generated README is the tutorial for one exact demo: it must say what that demo will do.
 // (Where the bin's own words are read too, --help and its report: test/host/generated-readme.test.ts.)
-import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from '../../src/verified.js';
+import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from '../../src/generator/verified.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictOutcome, renderDemo, resolveOptions, startCommand } from '../../src/index.js';
@@ -38,7 +38,7 @@ test('the README shows the build command for docker and for podman', () => {
   assert.match(text, /^podman build -t talk:0\.1\.0 \.$/m);
 });
 
-test('the README says exactly where the steps were run (the test cluster, as src/verified.ts names it) and what was not run', () => {
+test('the README says exactly where the steps were run (the test cluster, as src/generator/verified.ts names it) and what was not run', () => {
   const v = VERIFIED_CLUSTER;
   const text = readme({}).replace(/\n> /g, ' ');
   assert.ok(text.includes(`Kubernetes ${v.kubernetes} (containerd ${v.containerd}, runc ${v.runc}, ${v.kernel}, memory cgroup ${v.cgroup})`), text.slice(0, 2000));

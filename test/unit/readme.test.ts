@@ -8,7 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { README, renderReadme } from '../../tools/readme.js';
 import { renderDemo, resolveOptions } from '../../src/index.js';
-import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from '../../src/verified.js';
+import { VERIFIED_CGROUP2, VERIFIED_CLUSTER } from '../../src/generator/verified.js';
 import { execFileSync } from 'node:child_process';
 import { ROOT } from '../support/bin.js';
 
@@ -72,8 +72,8 @@ test('every relative link in README.md and docs/*.md names a file of the reposit
   assert.deepEqual(broken, []);
 });
 
-test('the versions README.md, CONTRIBUTING.md and docs/verification.md say ran are the ones src/verified.ts names', () => {
-  // src/verified.ts is what test/cluster/verified.test.ts and test/cgroup2 hold against the real cluster and VM.
+test('the versions README.md, CONTRIBUTING.md and docs/verification.md say ran are the ones src/generator/verified.ts names', () => {
+  // src/generator/verified.ts is what test/cluster/verified.test.ts and test/cgroup2 hold against the real cluster and VM.
   const flat = (path: string) => read(path).replace(/\s+/g, ' ');
   const verification = flat('docs/verification.md');
   const from = verification.indexOf('**On a real Kubernetes**');

@@ -1,12 +1,12 @@
-// src/recorded.json is what the test cluster's apiserver printed for each demo of
+// src/generator/recorded.json is what the test cluster's apiserver printed for each demo of
 // test/cluster/crash-matrix.test.ts: the generated README shows it as the expected output. Here it is
-// held against the outcome model and the cluster src/verified.ts names, so a stale or partial
+// held against the outcome model and the cluster src/generator/verified.ts names, so a stale or partial
 // recording, or a model that no longer matches it, fails without a cluster.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { choicesOf, predictOutcome, renderDemo, resolveOptions, type Options } from '../../src/index.js';
-import { kubectlLines, RECORDINGS, recordingKey, recordingOf } from '../../src/recorded.js';
-import { VERIFIED_CLUSTER } from '../../src/verified.js';
+import { kubectlLines, RECORDINGS, recordingKey, recordingOf } from '../../src/generator/recorded.js';
+import { VERIFIED_CLUSTER } from '../../src/generator/verified.js';
 
 const runtimes = choicesOf('runtime') as Options['runtime'][];
 const pid1s = choicesOf('pid1') as Options['pid1'][];

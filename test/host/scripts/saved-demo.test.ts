@@ -1,12 +1,12 @@
 // The scripts trust nothing in crash-demo.json: it is a file anyone can edit, and its values reach
 // kubectl's argv and code run inside the pod. Every script checks it with the bin's own rules
-// (src/shared/option-rules.mjs, the module src/validate.ts uses) before it runs anything: a hand-edited
+// (src/shared/option-rules.mjs, the module src/generator/validate.ts uses) before it runs anything: a hand-edited
 // value the bin would refuse ends the script with one line, and no tool was ever called.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, resolveOptions } from '../../../src/validate.js'; // the bin's own words
+import { UsageError, resolveOptions } from '../../../src/generator/validate.js'; // the bin's own words
 import { makeBin, makeProject, kubeconfig, runScript } from '../../support/project.js';
 import { requireCurrentBuild } from '../../support/build.js';
 

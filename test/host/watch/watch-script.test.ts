@@ -9,7 +9,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveOptions } from '../../../src/index.js';
-import { renderDemo } from '../../../src/render.js';
+import { renderDemo } from '../../../src/generator/render.js';
 import { linkDemoModules } from '../../support/demo-modules.js';
 import { hostProcesses, waitGone } from '../../support/processes.js';
 import { requireCurrentBuild } from '../../support/build.js';

@@ -1,6 +1,6 @@
 // The questions asked for options the user did not give, derived from the options table.
 // Both faces use them: the bin through @clack/prompts, the Yeoman generator through its prompt API.
-import { OPTIONS, OPTION_KEYS, type OptionKey, type OptionSpec, type Options } from './shared/options.js';
+import { OPTIONS, OPTION_KEYS, type OptionKey, type OptionSpec, type Options } from '../shared/options.js';
 import { checkTogether, defaultName, parseValue, type RawOptions } from './validate.js';
 
 export interface Question {

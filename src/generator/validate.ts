@@ -1,7 +1,7 @@
 // Raw values (CLI strings, prompt answers, a library caller's object, saved answers) become typed,
 // validated Options here, or a UsageError that names the value and says what to do instead.
 import { basename, resolve } from 'node:path';
-import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from './shared/options.js';
+import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey, type Options } from '../shared/options.js';
 import {
   OptionError,
   RESERVED_NAMESPACES,
@@ -9,7 +9,7 @@ import {
   parseOptionValue,
   showValue as show,
   toLabel,
-} from './shared/option-rules.mjs';
+} from '../shared/option-rules.mjs';
 
 /** An error the user caused and can fix: its message is shown as is, without a stack trace. */
 export class UsageError extends Error {

@@ -1,8 +1,8 @@
 // What the user reads at the end: the predicted outcome and the exact next commands.
 // Pure text, shared by the bin and the Yeoman generator.
-import type { Options } from './shared/options.js';
+import type { Options } from '../shared/options.js';
 import type { Outcome } from './outcome.js';
-import { clusterCreator } from './shared/clusters.mjs';
+import { clusterCreator } from '../shared/clusters.mjs';
 
 function wrap(text: string, width = 96, indent = '  '): string[] {
   const lines: string[] = [];

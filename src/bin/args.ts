@@ -2,9 +2,9 @@
 // (--yes, --dry-run, ...) are listed here.
 import { parseArgs } from 'node:util';
 import { OPTIONS, OPTION_KEYS, flagOf, type OptionKey } from '../shared/options.js';
-import { UsageError, type RawOptions } from '../validate.js';
+import { UsageError, type RawOptions } from '../generator/validate.js';
 import { didYouMean } from '../shared/option-rules.mjs';
-import { replaceWithoutOverwrite } from '../target.js';
+import { replaceWithoutOverwrite } from '../generator/target.js';
 
 export const CONTROL_FLAGS = {
   yes: { short: 'y', describe: 'use defaults for everything not given as a flag; ask nothing' },

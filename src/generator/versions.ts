@@ -1,5 +1,5 @@
 // Versions of the packages a generated project depends on: the ones this package is tested with,
-// read from our own package.json (src/package.ts) so there is one place to bump them.
+// read from our own package.json (src/generator/package.ts) so there is one place to bump them.
 import { ownManifest } from './package.js';
 
 export function pinnedVersion(name: string): string {

@@ -1,7 +1,7 @@
 // A demo can be regenerated: the answers saved in its crash-demo.json become the defaults.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Options } from './shared/options.js';
+import type { Options } from '../shared/options.js';
 import { UsageError } from './validate.js';
 
 /** The options saved in `<dir>/crash-demo.json`, or undefined when there is none. */

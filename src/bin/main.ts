@@ -2,14 +2,14 @@
 import { resolve } from 'node:path';
 import { parseRequest } from './args.js';
 import { helpText } from './help.js';
-import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../validate.js';
-import { ownScriptsFrom, ownVersion } from '../package.js';
-import { planDemo } from '../render.js';
-import { writeDemo } from '../write.js';
-import { STATE_LABEL, checkTarget, checkWrite, displayPath, holdsFiles, inspectTarget, notEmpty, type FileState } from '../target.js';
-import { predictOutcome } from '../outcome.js';
-import { loadSaved } from '../saved.js';
-import { nextSteps, outcomeLines } from '../report.js';
+import { checkGiven, dirName, resolveOptions, UsageError, type RawOptions } from '../generator/validate.js';
+import { ownScriptsFrom, ownVersion } from '../generator/package.js';
+import { planDemo } from '../generator/render.js';
+import { writeDemo } from '../generator/write.js';
+import { STATE_LABEL, checkTarget, checkWrite, displayPath, holdsFiles, inspectTarget, notEmpty, type FileState } from '../generator/target.js';
+import { predictOutcome } from '../generator/outcome.js';
+import { loadSaved } from '../generator/saved.js';
+import { nextSteps, outcomeLines } from '../generator/report.js';
 
 const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env['NO_COLOR'];
 const paint = (code: number, s: string, stream: NodeJS.WriteStream = process.stdout) => (colorOn(stream) ? `\x1b[${code}m${s}\x1b[0m` : s);

@@ -1,7 +1,7 @@
 // The one place where the container's start command lives. The Dockerfile's ENTRYPOINT, the
 // PID-namespace tests and crash-demo.json all take it from here, so they cannot drift apart.
-import type { Pid1, Runtime } from './shared/options.js';
-import { RUNTIMES, byRuntime } from './shared/runtimes/index.js';
+import type { Pid1, Runtime } from '../shared/options.js';
+import { RUNTIMES, byRuntime } from '../shared/runtimes/index.js';
 
 /** The pre-fork supervisor for each runtime, run from the project root. */
 export const SUPERVISOR: Record<Runtime, readonly string[]> = byRuntime('supervisor');

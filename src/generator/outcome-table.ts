@@ -1,6 +1,6 @@
 // Every runtime x PID 1 x crash mode and what it does, as the Markdown table both READMEs show
 // (the product's, through tools/readme.ts, and each demo's, with its own row marked).
-import { choicesOf, type Options } from './shared/options.js';
+import { choicesOf, type Options } from '../shared/options.js';
 import { predictOutcome } from './outcome.js';
 import { resolveOptions } from './validate.js';
 

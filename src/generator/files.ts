@@ -1,7 +1,7 @@
 // Which template becomes which file of the generated project. Every file under templates/common/
 // and templates/<runtime>/ is part of every demo unless a rule below says when it is.
 import { templateNames } from './templates.js';
-import type { Options } from './shared/options.js';
+import type { Options } from '../shared/options.js';
 
 export interface TemplateFile {
   /** The template's path under templates/ ('common/app/start.sh'; see templates.ts). */

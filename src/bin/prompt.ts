@@ -4,9 +4,9 @@
 import { homedir } from 'node:os';
 import * as p from './clack.js';
 import type { Options } from '../shared/options.js';
-import { questionsFor, type Question } from '../questions.js';
-import { UsageError, defaultName, type RawOptions } from '../validate.js';
-import { checkTarget, showDir } from '../target.js';
+import { questionsFor, type Question } from '../generator/questions.js';
+import { UsageError, defaultName, type RawOptions } from '../generator/validate.js';
+import { checkTarget, showDir } from '../generator/target.js';
 
 /** Ctrl-C (or Esc) at a prompt: nothing written, exit 130 as for any interrupted command. */
 export class Cancelled extends Error {

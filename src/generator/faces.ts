@@ -1,7 +1,7 @@
 // Every message a user can cause is written once, naming options as the bin's flags (--runtime,
 // --overwrite). Each face shows it in the words its own user wrote: yo's user typed
 // --kube-namespace (Yeoman owns --namespace), a library caller wrote `{ runtime: 'node' }`.
-import { OPTION_KEYS, flagOf, type OptionKey } from './shared/options.js';
+import { OPTION_KEYS, flagOf, type OptionKey } from '../shared/options.js';
 import { UsageError } from './validate.js';
 
 /** The permissions to write over files, as the bin's flags name them. */

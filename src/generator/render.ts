@@ -6,15 +6,15 @@ import { planFiles, type TemplateFile } from './files.js';
 import { ownVersion, type ScriptsFrom } from './package.js';
 import { packOwnPackage, vendoredFile } from './pack.js';
 import { startCommand } from './layout.js';
-import { RUNTIMES, byRuntime } from './shared/runtimes/index.js';
-import { ARTICLE, OPTIONS, type Options, type Runtime } from './shared/options.js';
+import { RUNTIMES, byRuntime } from '../shared/runtimes/index.js';
+import { ARTICLE, OPTIONS, type Options, type Runtime } from '../shared/options.js';
 import { predictOutcome, type Outcome } from './outcome.js';
 import { SAVED_FILE, hashOf } from './target.js';
 import { pinnedVersion } from './versions.js';
 import { renderTemplate, templateText } from './templates.js';
 import { outcomeTable } from './outcome-table.js';
-import { clusterCreator, createdContext } from './shared/clusters.mjs';
-import { MEMORY_LIMIT_RULE, memoryLimit } from './shared/memory.mjs';
+import { clusterCreator, createdContext } from '../shared/clusters.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from '../shared/memory.mjs';
 
 /** The default base images: tagged official slim images, never `latest`. */
 export const BASE_IMAGES: Record<Runtime, string> = byRuntime('baseImage');

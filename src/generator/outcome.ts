@@ -1,9 +1,9 @@
 // The outcome model: a pure function of the options that says, before anything runs, what the
 // container and Kubernetes will do when the crash fires. Every branch follows docs/FACTS.md and
 // is proven against real runs (PID-namespace and container tests).
-import type { Options, Pid1, Runtime } from './shared/options.js';
+import type { Options, Pid1, Runtime } from '../shared/options.js';
 import { HALT_CODE, pid1Comm } from './layout.js';
-import { RUNTIMES } from './shared/runtimes/index.js';
+import { RUNTIMES } from '../shared/runtimes/index.js';
 
 export type TerminatedReason = 'Error' | 'Completed' | 'OOMKilled';
 export type PodStatus = 'CrashLoopBackOff' | 'Running';

@@ -2,7 +2,7 @@
 // cluster (test/cluster): recorded.json is written by test/cluster/crash-matrix.test.ts, never by
 // hand (test/cluster/README.md, "Recordings", says how). The generated README's expected output is
 // this recording, not the outcome model; test/unit/recorded.test.ts holds it against the model.
-import type { Options } from './shared/options.js';
+import type { Options } from '../shared/options.js';
 import data from './recorded.json' with { type: 'json' };
 
 /** One row of the apiserver's own `kubectl get pod` table, as it printed it. */
