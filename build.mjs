@@ -93,14 +93,14 @@ await build({
 // own dependency (its package.json has both, pinned), so it is not bundled.
 await build({
   ...common,
-  entryPoints: { scripts: 'src/scripts/index.mjs' },
+  entryPoints: { scripts: 'src/runtime/index.mjs' },
   outdir: 'dist',
   external: ['zx'],
 });
 // Type declarations for library users, one file per entry (dist/index.d.ts, dist/scripts.d.ts): tsc
 // writes one per module, and every file in the tarball costs npm's extract phase on each cold
 // `npm init crash-demo`.
-await bundleDeclarations({ index: 'src/index.d.ts', scripts: 'src/scripts/index.d.mts' });
+await bundleDeclarations({ index: 'src/index.d.ts', scripts: 'src/runtime/index.d.mts' });
 mkdirSync('.cache', { recursive: true });
 writeFileSync(RECORD, JSON.stringify({ inputs, outputs: hashOutputs('.') }, null, 2) + '\n');
 

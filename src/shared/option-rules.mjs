@@ -1,7 +1,7 @@
 // @ts-check
 // The rules every option value obeys, in one module that both faces use: the create-crash-demo bin
 // (src/generator/validate.ts bundles this file) checks flags, prompt answers and saved answers with it, and
-// the scripts check this demo's crash-demo.json with it (readDemo in cli.mjs) before they run
+// the scripts check this demo's crash-demo.json with it (readDemo in runtime/plumbing/cli.mjs) before they run
 // anything. The table of options itself lives in src/shared/options.ts; a demo's package.json pins the
 // create-crash-demo version that made it, so its scripts check with the same table.
 //

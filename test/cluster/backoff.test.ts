@@ -3,13 +3,13 @@
 // crashes right after it starts (--trigger startup). Once with the kubelet's defaults, once with the
 // settings of the demo's own kind-config.yaml (its featureGates and its KubeletConfiguration patch)
 // applied to this kubelet. The measured schedule is printed next to the one the product predicts
-// (src/scripts/backoff.mjs); each wait must fall in the window the product predicts for it.
+// (src/runtime/kube/backoff.mjs); each wait must fall in the window the product predicts for it.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse as parseYaml, stringify } from 'yaml';
-import { DEFAULT_SCHEDULE, delayBeforeRestart, restartWindow, scheduleFromKindConfig, type Schedule } from '../../src/scripts/backoff.mjs';
+import { DEFAULT_SCHEDULE, delayBeforeRestart, restartWindow, scheduleFromKindConfig, type Schedule } from '../../src/runtime/kube/backoff.mjs';
 import { waitFor } from '../support/docker.js';
 import { buildAndLoad, contextFlags, npmRun, restartKubelet, useCluster, watchTable, type Cluster, type ClusterDemo } from './support.js';
 

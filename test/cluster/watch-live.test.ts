@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { printPod, type Pod } from '../../src/scripts/podstatus.mjs';
+import { printPod, type Pod } from '../../src/runtime/kube/podstatus.mjs';
 import { buildAndLoad, contextFlags, npmRun, useCluster, watchTable } from './support.js';
 
 const use = useCluster();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Options, SavedDemo } from '../../src/index.js';
-import { restartWindow } from '../../src/scripts/backoff.mjs';
+import { restartWindow } from '../../src/runtime/kube/backoff.mjs';
 import { BIN } from '../support/bin.js';
 import { linkDemoModules } from '../support/demo-modules.js';
 import { ensureBaseImage } from '../support/base-images.js';

@@ -32,21 +32,21 @@ test('a build whose inputs and outputs are as recorded is current', () => {
 
 test('the copy holds the real sources: the view module, the templates, the generator', () => {
   const inputs = Object.keys(hashInputs(builtCopy()));
-  for (const f of ['src/scripts/view.mjs', 'src/index.ts', 'templates/common/scripts/watch.mjs', 'generators/app/index.ts', 'build.mjs']) assert.ok(inputs.includes(f), f);
+  for (const f of ['src/runtime/watch/view.mjs', 'src/index.ts', 'templates/common/scripts/watch.mjs', 'generators/app/index.ts', 'build.mjs']) assert.ok(inputs.includes(f), f);
   assert.ok(!inputs.includes('generators/app/index.js'), 'the built generator is an output, not an input');
 });
 
-test('one byte changed in src/scripts/view.mjs: refused, naming the file and npm run build', () => {
+test('one byte changed in src/runtime/watch/view.mjs: refused, naming the file and npm run build', () => {
   const root = builtCopy();
-  appendFileSync(join(root, 'src/scripts/view.mjs'), ' ');
-  assert.equal(staleBuild(root), 'dist/ is older than its sources (src/scripts/view.mjs changed): run `npm run build`');
+  appendFileSync(join(root, 'src/runtime/watch/view.mjs'), ' ');
+  assert.equal(staleBuild(root), 'dist/ is older than its sources (src/runtime/watch/view.mjs changed): run `npm run build`');
 });
 
 test('a template changed, a source added and one removed: refused, naming the first and counting the rest', () => {
   const root = builtCopy();
   writeFileSync(join(root, 'templates/common/scripts/watch.mjs'), readFileSync(join(root, 'templates/common/scripts/watch.mjs'), 'utf8').replace('kubectl', 'kubectI'));
   writeFileSync(join(root, 'src/new.ts'), 'export {};\n');
-  rmSync(join(root, 'src/scripts/time.mjs'));
+  rmSync(join(root, 'src/runtime/plumbing/time.mjs'));
   assert.equal(staleBuild(root), 'dist/ is older than its sources (src/new.ts is new, and 2 more): run `npm run build`');
 });
 
@@ -91,6 +91,6 @@ function requireIn(root: string) {
 test('requireCurrentBuild: a current build lets the file run; a stale one ends it with exit 1 and the one line, before any test', () => {
   const root = builtCopy();
   assert.deepEqual(requireIn(root), { code: 0, stdout: 'tests run\n', stderr: '' });
-  appendFileSync(join(root, 'src/scripts/view.mjs'), ' ');
-  assert.deepEqual(requireIn(root), { code: 1, stdout: '', stderr: 'dist/ is older than its sources (src/scripts/view.mjs changed): run `npm run build`\n' });
+  appendFileSync(join(root, 'src/runtime/watch/view.mjs'), ' ');
+  assert.deepEqual(requireIn(root), { code: 1, stdout: '', stderr: 'dist/ is older than its sources (src/runtime/watch/view.mjs changed): run `npm run build`\n' });
 });

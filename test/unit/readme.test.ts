@@ -97,7 +97,7 @@ test("README.md's tree of the generated project names every script and every hel
   const files = [...renderDemo(resolveOptions({ name: 'demo' })).keys()];
   const scripts = files.flatMap((f) => /^scripts\/([^/]+)\.mjs$/.exec(f)?.[1] ?? []);
   // The machinery is the package's own create-crash-demo/scripts: every .mjs module its index reaches is named.
-  const modules = runtimeModules(fileURLToPath(new URL('../../src/scripts/index.mjs', import.meta.url)));
+  const modules = runtimeModules(fileURLToPath(new URL('../../src/runtime/index.mjs', import.meta.url)));
   assert.ok(modules.length > 20, `${modules.length} modules reached from the runtime's index`);
   const listed = (line: RegExp) => (tree.match(line)?.[1] ?? '').split(/,\s*/).map((s) => s.trim());
   assert.deepEqual(listed(/scripts\/ +zx, one per npm script: ([^\n]+)/), scripts);

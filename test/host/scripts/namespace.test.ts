@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { namespaceOwner } from '../../../src/scripts/ownership.mjs';
+import { namespaceOwner } from '../../../src/runtime/guard/ownership.mjs';
 import type { RawOptions } from '../../../src/index.js';
 import { kubectlStandIn, makeProject, kubeconfig, runScript } from '../../support/project.js';
 import { requireCurrentBuild } from '../../support/build.js';

@@ -6,7 +6,7 @@
 // a socket where nothing answers (DOCKER_HOST), so a build that ran by mistake fails fast, and is seen.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { npmKept } from '../../../src/scripts/npm-flags.mjs';
+import { npmKept } from '../../../src/runtime/plumbing/npm-flags.mjs';
 import { kubeconfig, kubectlStandIn, makeProject, oneLine, runNpm, runScript } from '../../support/project.js';
 import { requireCurrentBuild } from '../../support/build.js';
 

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { createNormalizer } from '../../../src/scripts/events.mjs';
-import { manifestMemoryLimit, quantityBytes } from '../../../src/scripts/engine.mjs';
-import { createPodState, parseUntil, runRehearsal, type Engine, type RunState } from '../../../src/scripts/rehearsal.mjs';
-import { terminatedReason } from '../../../src/scripts/podstatus.mjs';
-import { DEFAULT_SCHEDULE, fastSchedule } from '../../../src/scripts/backoff.mjs';
-import { createView } from '../../../src/scripts/view.mjs';
+import { createNormalizer } from '../../../src/runtime/kube/events.mjs';
+import { manifestMemoryLimit, quantityBytes } from '../../../src/runtime/plumbing/engine.mjs';
+import { createPodState, parseUntil, runRehearsal, type Engine, type RunState } from '../../../src/runtime/rehearse/rehearsal.mjs';
+import { terminatedReason } from '../../../src/runtime/kube/podstatus.mjs';
+import { DEFAULT_SCHEDULE, fastSchedule } from '../../../src/runtime/kube/backoff.mjs';
+import { createView } from '../../../src/runtime/watch/view.mjs';
 import { renderDemo, resolveOptions, writeDemo } from '../../../src/index.js';
 import { tempDir } from '../../support/tree.js';
 

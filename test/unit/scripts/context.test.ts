@@ -1,4 +1,4 @@
-// The pure rules in scripts/lib/context.mjs, case by case: which kube contexts count as local (by
+// The pure rules in src/runtime/guard/context.mjs, case by case: which kube contexts count as local (by
 // their server), which cluster their name means, and the exact command that loads an image into each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import {
   loadImageCommand,
   loadImagePlan,
   resolveCluster,
-} from '../../../src/scripts/context.mjs';
+} from '../../../src/runtime/guard/context.mjs';
 
 const LOCAL: Array<[string, string]> = [
   ['kind-kind', 'kind'], // `kind create cluster` with the default name

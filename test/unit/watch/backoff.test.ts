@@ -22,7 +22,7 @@ import {
   scheduleDelays,
   scheduleFromKindConfig,
   type BackoffEntry,
-} from '../../../src/scripts/backoff.mjs';
+} from '../../../src/runtime/kube/backoff.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 

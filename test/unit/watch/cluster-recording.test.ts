@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createNormalizer, parseObservations } from '../../../src/scripts/events.mjs';
-import { printPod } from '../../../src/scripts/podstatus.mjs';
-import { createView } from '../../../src/scripts/view.mjs';
+import { createNormalizer, parseObservations } from '../../../src/runtime/kube/events.mjs';
+import { printPod } from '../../../src/runtime/kube/podstatus.mjs';
+import { createView } from '../../../src/runtime/watch/view.mjs';
 
 const DIR = resolve(fileURLToPath(import.meta.url), '../../../fixtures/cluster');
 

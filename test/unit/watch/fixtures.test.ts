@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createNormalizer, parseObservations, type WatchEvent } from '../../../src/scripts/events.mjs';
-import { createView } from '../../../src/scripts/view.mjs';
+import { createNormalizer, parseObservations, type WatchEvent } from '../../../src/runtime/kube/events.mjs';
+import { createView } from '../../../src/runtime/watch/view.mjs';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 const REAL = resolve(projectRoot, 'test/fixtures/real');

@@ -13,7 +13,7 @@
 //   RESTARTS: "%d (%s ago)" from the latest lastState.terminated.finishedAt when restarts != 0
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { humanDuration, printPod, type Pod } from '../../../src/scripts/podstatus.mjs';
+import { humanDuration, printPod, type Pod } from '../../../src/runtime/kube/podstatus.mjs';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();

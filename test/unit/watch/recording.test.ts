@@ -8,10 +8,10 @@
 // 2m40s 5m0s. Nothing below asks the modules under test for these numbers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffMessage, fastSchedule, planRestart, type BackoffEntry } from '../../../src/scripts/backoff.mjs';
-import { asPods, createJsonSplitter, createNormalizer, parseObservations, syntheticPod, type Observation, type WatchEvent } from '../../../src/scripts/events.mjs';
-import { renderTimelineSvg } from '../../../src/scripts/timeline-svg.mjs';
-import { createView } from '../../../src/scripts/view.mjs';
+import { backoffMessage, fastSchedule, planRestart, type BackoffEntry } from '../../../src/runtime/kube/backoff.mjs';
+import { asPods, createJsonSplitter, createNormalizer, parseObservations, syntheticPod, type Observation, type WatchEvent } from '../../../src/runtime/kube/events.mjs';
+import { renderTimelineSvg } from '../../../src/runtime/watch/timeline-svg.mjs';
+import { createView } from '../../../src/runtime/watch/view.mjs';
 import {
   DEFAULT_SECONDS, DEFAULT_TEXTS, DEFAULT_WAITS, NS, POD, RUN_SECONDS, UID, assertWellFormed, at, buildLoop, count,
 } from '../../support/crash-loop.js';

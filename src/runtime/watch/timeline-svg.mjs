@@ -2,7 +2,7 @@
 // A restart timeline for slides: per container, when it crashed (red cross), how long the kubelet
 // said it would wait (amber bar, the back-off from its message), and when it restarted (green dot),
 // on one time axis. Standalone SVG 1.1, no dependencies, no scripts, no external fonts.
-import { goDuration } from './backoff.mjs';
+import { goDuration } from '../kube/backoff.mjs';
 
 /**
  * @typedef {object} TimelineInput  what createView().timeline() returns

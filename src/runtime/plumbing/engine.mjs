@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { $, YAML } from 'zx';
 import { dryRun, fail, hasTool, note, requireTool } from './cli.mjs';
-import { MEMORY_LIMIT_RULE, memoryLimit } from '../shared/memory.mjs';
+import { MEMORY_LIMIT_RULE, memoryLimit } from '../../shared/memory.mjs';
 import { isoTime } from './time.mjs';
 
 /** Any engine that builds an image from the Dockerfile, in order of preference. */
@@ -176,7 +176,7 @@ export function runFlags(o) {
 /**
  * What `inspect` says about the latest run, from `{{json .State}}` (docker and podman alike).
  * @param {string} text
- * @returns {import('./rehearsal.mjs').RunState}
+ * @returns {import('../rehearse/rehearsal.mjs').RunState}
  */
 export function parseState(text) {
   /** @type {Record<string, unknown>} */
@@ -199,7 +199,7 @@ export function parseState(text) {
  * @param {string} o.engine docker or podman
  * @param {string} o.name
  * @param {() => Promise<unknown>} o.create
- * @returns {import('./rehearsal.mjs').Engine}
+ * @returns {import('../rehearse/rehearsal.mjs').Engine}
  */
 export function cliEngine(o) {
   const q = $({ quiet: true, verbose: false, nothrow: true });

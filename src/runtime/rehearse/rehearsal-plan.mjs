@@ -2,13 +2,13 @@
 // rehearse's flags, and what they and crash-demo.json make of a rehearsal before anything runs: the
 // engine, the container's name and `run` command, the schedule, where the app is published and so
 // whether the crash can be fired from here. Every refusal comes before a container exists.
-import { fail, imageRef, projectRoot, readDemo, requireTool } from './cli.mjs';
-import { containerExists, imageExists, manifestMemoryLimit, pickEngine, quantityBytes, REHEARSE_ENGINES, runFlags } from './engine.mjs';
-import { MAX_TIMES, parseTimes, selfFiring } from './firing.mjs';
+import { fail, imageRef, projectRoot, readDemo, requireTool } from '../plumbing/cli.mjs';
+import { containerExists, imageExists, manifestMemoryLimit, pickEngine, quantityBytes, REHEARSE_ENGINES, runFlags } from '../plumbing/engine.mjs';
+import { MAX_TIMES, parseTimes, selfFiring } from '../crash/firing.mjs';
 import { parseUntil } from './rehearsal.mjs';
-import { projectSchedule } from './viewer.mjs';
+import { projectSchedule } from '../watch/viewer.mjs';
 
-/** @type {import('./cli.mjs').FlagTable} */
+/** @type {import('../plumbing/cli.mjs').FlagTable} */
 export const REHEARSE_FLAGS = {
   image: { type: 'string', placeholder: 'IMAGE', describe: 'the image to run (default: the one npm run build tags, <name>:<version>)' },
   engine: { type: 'string', placeholder: 'NAME', choices: REHEARSE_ENGINES, describe: 'container engine (default: the first installed of docker, podman)' },
@@ -37,19 +37,19 @@ export const REHEARSE_FLAGS = {
  * @property {string} name the container's
  * @property {string[]} runFlags `<engine> run`'s flags, before the image
  * @property {string[]} argv the whole run command's arguments (run, the flags, the image)
- * @property {import('./backoff.mjs').Schedule} schedule
- * @property {import('./cli.mjs').DemoOptions} options
+ * @property {import('../kube/backoff.mjs').Schedule} schedule
+ * @property {import('../plumbing/cli.mjs').DemoOptions} options
  * @property {Outcome} outcome
  * @property {{ quantity: string, source: string }} memory the manifest's limit, and where it was read
  * @property {number | null} probePort where the app answers on this machine's loopback, or null
  * @property {number | null} times fire the crash this many times (POST /crash), or null
  * @property {string | null} cannotFire why c cannot fire the crash here, or null when it can
- * @property {import('./viewer.mjs').Until | null} until
+ * @property {import('../watch/viewer.mjs').Until | null} until
  * @property {boolean} json
  */
 
 /**
- * @param {import('./cli.mjs').FlagValues} flags
+ * @param {import('../plumbing/cli.mjs').FlagValues} flags
  * @param {number} port the app's port in the container
  * @returns {{ publish: string | null, probePort: number | null }}
  */
@@ -72,7 +72,7 @@ function publishing(flags, port) {
 }
 
 /**
- * @param {import('./cli.mjs').DemoOptions} options
+ * @param {import('../plumbing/cli.mjs').DemoOptions} options
  * @param {number | null} probePort
  */
 function whyCannotFire(options, probePort) {
@@ -83,7 +83,7 @@ function whyCannotFire(options, probePort) {
 }
 
 /**
- * @param {import('./cli.mjs').FlagValues} flags
+ * @param {import('../plumbing/cli.mjs').FlagValues} flags
  * @returns {Promise<RehearsalPlan>}
  */
 export async function planRehearsal(flags) {

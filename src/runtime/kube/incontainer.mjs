@@ -1,7 +1,7 @@
 // @ts-check
 // Commands inspect runs inside the demo's container, through `kubectl exec`: the images have no curl,
 // so an HTTP GET goes through the runtime's own interpreter (src/shared/runtimes/: each runtime's httpGet).
-import { RUNTIMES } from '../shared/runtimes/index.js';
+import { RUNTIMES } from '../../shared/runtimes/index.js';
 
 /**
  * The argv of a GET / to the app, from inside its container.

@@ -4,12 +4,12 @@
 // as a live watch.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dryRun, fail, KUBE_FLAGS, outputFile, projectRoot, readDemo } from './cli.mjs';
-import { parseObservations } from './events.mjs';
-import { parseUntil } from './rehearsal.mjs';
+import { dryRun, fail, KUBE_FLAGS, outputFile, projectRoot, readDemo } from '../plumbing/cli.mjs';
+import { parseObservations } from '../kube/events.mjs';
+import { parseUntil } from '../rehearse/rehearsal.mjs';
 import { createPrinter, projectSchedule } from './viewer.mjs';
 
-/** @type {import('./cli.mjs').FlagTable} */
+/** @type {import('../plumbing/cli.mjs').FlagTable} */
 export const WATCH_FLAGS = {
   until: { type: 'string', placeholder: 'WHEN', choices: ['crashloop'], describe: 'stop by itself: at the first CrashLoopBackOff' },
   json: { type: 'boolean', describe: 'one JSON object per observed container state (pod, container, status, restarts, lastExitCode, lastReason, backoffSeconds); the summary goes to stderr' },
@@ -29,7 +29,7 @@ export const WATCH_FLAGS = {
 
 /**
  * @typedef {object} WatchOptions
- * @property {import('./backoff.mjs').Schedule} schedule
+ * @property {import('../kube/backoff.mjs').Schedule} schedule
  * @property {boolean} scheduleNamed --schedule named one (not auto)
  * @property {boolean} json
  * @property {import('./viewer.mjs').Until | null} until
@@ -41,7 +41,7 @@ export const WATCH_FLAGS = {
 /**
  * watch's flags as it uses them. Output files are checked before anything starts, not found
  * unwritable at the end.
- * @param {import('./cli.mjs').FlagValues} flags
+ * @param {import('../plumbing/cli.mjs').FlagValues} flags
  * @returns {WatchOptions}
  */
 export function watchOptions(flags) {

@@ -3,7 +3,7 @@
 // --times N times: what crash.mjs does for --trigger http, and demo.mjs under a running watch. The
 // script hands over its two kubectl commands; the waiting, the printing and the clean-up are here.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compactJson, dryRun, exitedLine, fail, prettyJson, say, stopBackground, UsageError } from './cli.mjs';
+import { compactJson, dryRun, exitedLine, fail, prettyJson, say, stopBackground, UsageError } from '../plumbing/cli.mjs';
 import { containerExits, MAX_TIMES } from './firing.mjs';
 import { watchRestarts } from './restarts.mjs';
 
@@ -17,7 +17,7 @@ const INTERRUPTED = 'interrupted (Ctrl-C); the port-forward is stopped';
 
 /**
  * crash's --times, as its --help tells it.
- * @type {import('./cli.mjs').FlagTable}
+ * @type {import('../plumbing/cli.mjs').FlagTable}
  */
 export const CRASH_TIMES_FLAG = {
   times: {
@@ -47,7 +47,7 @@ export const CRASH_TIMES_FLAG = {
  * gets a new one, and each POST after the first waits until the kubelet has restarted it and the
  * pod is Ready again (one crash is not a crash loop); an app that refuses to crash keeps one
  * port-forward for all and only pauses between POSTs.
- * @param {import('./cli.mjs').Demo} demo
+ * @param {import('../plumbing/cli.mjs').Demo} demo
  * @param {Presses} presses
  */
 export async function pressCrashButton(demo, { times, signal, portForward, watchPods }) {

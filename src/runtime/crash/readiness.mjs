@@ -2,15 +2,15 @@
 // Deploy's wait for a ready pod: when there is nothing to wait for, and why a wait ended without a
 // ready pod when the fix is known (the image was never loaded into the cluster, and the pod spec,
 // imagePullPolicy: Never, will not pull it).
-import { fail, imageRef, run } from './cli.mjs';
+import { fail, imageRef, run } from '../plumbing/cli.mjs';
 import { containerExits } from './firing.mjs';
-import { podSelector } from './follow.mjs';
+import { podSelector } from '../kube/follow.mjs';
 
 /**
  * Why deploy does not wait for the pod to be ready, or null when it waits. With trigger startup a
  * container that exits is never ready: waiting would only time out. (An app that refuses to crash
  * loses one worker at startup, gets a new one, and becomes ready.)
- * @param {import('./cli.mjs').Demo} demo
+ * @param {import('../plumbing/cli.mjs').Demo} demo
  * @returns {string | null}
  */
 export function noReadyWait(demo) {
@@ -23,7 +23,7 @@ export function noReadyWait(demo) {
  * rethrows `err`, the failed wait's own error.
  * @param {unknown} err what `kubectl rollout status` failed with
  * @param {string[]} kube kubeArgs(context)
- * @param {import('./cli.mjs').Demo} demo
+ * @param {import('../plumbing/cli.mjs').Demo} demo
  * @returns {Promise<never>}
  */
 export async function explainNotReady(err, kube, demo) {
@@ -40,7 +40,7 @@ export async function explainNotReady(err, kube, demo) {
  * @param {string} stdout
  */
 function neverPulled(stdout) {
-  /** @type {{ items?: import('./podstatus.mjs').Pod[] }} */
+  /** @type {{ items?: import('../kube/podstatus.mjs').Pod[] }} */
   let list;
   try {
     list = JSON.parse(stdout);

@@ -3,12 +3,12 @@
 // the restart history for the timeline, and a final summary that holds what was seen against the
 // kubelet's schedule. Pure: every time comes from the events (or an argument), never from a clock.
 // watch (kubectl) and rehearse (Docker on the kubelet's schedule) both print through createView().
-import { DEFAULT_SCHEDULE, goDuration, restartWindow } from './backoff.mjs';
-import { humanDuration } from './podstatus.mjs';
-import { epochMs } from './time.mjs';
+import { DEFAULT_SCHEDULE, goDuration, restartWindow } from '../kube/backoff.mjs';
+import { humanDuration } from '../kube/podstatus.mjs';
+import { epochMs } from '../plumbing/time.mjs';
 
-/** @import { WatchEvent } from './events.mjs' */
-/** @import { Schedule } from './backoff.mjs' */
+/** @import { WatchEvent } from '../kube/events.mjs' */
+/** @import { Schedule } from '../kube/backoff.mjs' */
 
 /**
  * @typedef {object} JsonState  what --json prints per observed container state, and nothing else

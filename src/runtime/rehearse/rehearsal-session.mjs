@@ -5,12 +5,12 @@
 // container removed, the summary and the SVG, whatever ended it (--until, q, Ctrl-C, kill, a closed
 // terminal, or the container removed from outside).
 import { randomUUID } from 'node:crypto';
-import { compactJson, fail, note, onKeys, onStop } from './cli.mjs';
-import { postCrash } from './crashbutton.mjs';
-import { cliEngine, ContainerGone, CRASH_MARK, crashLogged, followLogs, watchContainer } from './engine.mjs';
+import { compactJson, fail, note, onKeys, onStop } from '../plumbing/cli.mjs';
+import { postCrash } from '../crash/crashbutton.mjs';
+import { cliEngine, ContainerGone, CRASH_MARK, crashLogged, followLogs, watchContainer } from '../plumbing/engine.mjs';
 import { closingLines } from './rehearsal-text.mjs';
 import { createPodState, realClock, runRehearsal } from './rehearsal.mjs';
-import { createPrinter, createRecording } from './viewer.mjs';
+import { createPrinter, createRecording } from '../watch/viewer.mjs';
 
 /**
  * @typedef {object} SessionConfig  what a speaker may tune: the script's config block
@@ -149,7 +149,7 @@ export async function rehearse(o) {
     },
   });
   let running = false;
-  /** @param {string} time @param {import('./podstatus.mjs').Pod} pod @returns {boolean} true: --until is met */
+  /** @param {string} time @param {import('../kube/podstatus.mjs').Pod} pod @returns {boolean} true: --until is met */
   const emit = (time, pod) => {
     running = Boolean(pod.status?.containerStatuses?.[0]?.state?.running);
     recording.write(time, pod);

@@ -1,7 +1,7 @@
 // @ts-check
 // Whether and how a demo's crash fires, read from crash-demo.json: shared by crash, deploy, demo and
 // rehearse.
-import { fail } from './cli.mjs';
+import { fail } from '../plumbing/cli.mjs';
 
 /** The most crashes one `--times` asks for. */
 export const MAX_TIMES = 20;
@@ -19,7 +19,7 @@ export function parseTimes(value) {
 /**
  * Whether the crash ends the container (crash-demo.json's predicted outcome); false for an app
  * that "refuses to crash" because its supervisor replaces the worker.
- * @param {import('./cli.mjs').Demo} demo
+ * @param {import('../plumbing/cli.mjs').Demo} demo
  */
 export function containerExits(demo) {
   const outcome = /** @type {{ containerExits?: unknown } | null} */ (demo.outcome);
@@ -28,7 +28,7 @@ export function containerExits(demo) {
 
 /**
  * How the crash fires when nobody POSTs it, or null for the http trigger.
- * @param {import('./cli.mjs').DemoOptions} o
+ * @param {import('../plumbing/cli.mjs').DemoOptions} o
  */
 export function selfFiring(o) {
   switch (o.trigger) {

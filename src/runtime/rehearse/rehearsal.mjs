@@ -6,13 +6,13 @@
 // in which words; syntheticPod() (events.mjs) turns each state into the pod object kubectl would
 // print, so rehearse shows it through the same normaliser and view as watch. The engine and the
 // clock are arguments, so the loop runs in unit tests without Docker and without waiting.
-import { backoffMessage, planRestart } from './backoff.mjs';
-import { syntheticPod } from './events.mjs';
-import { terminatedReason } from './podstatus.mjs';
-import { epochMs } from './time.mjs';
+import { backoffMessage, planRestart } from '../kube/backoff.mjs';
+import { syntheticPod } from '../kube/events.mjs';
+import { terminatedReason } from '../kube/podstatus.mjs';
+import { epochMs } from '../plumbing/time.mjs';
 
-/** @import { Schedule } from './backoff.mjs' */
-/** @import { Pod } from './podstatus.mjs' */
+/** @import { Schedule } from '../kube/backoff.mjs' */
+/** @import { Pod } from '../kube/podstatus.mjs' */
 /** @typedef {{ exitCode: number, reason: string, startedAt: string, finishedAt: string }} ExitRecord */
 
 /**
@@ -141,7 +141,7 @@ export function createPodState(id) {
  */
 export async function runRehearsal(o) {
   const { engine, clock, schedule, pod, id, emit, signal } = o;
-  /** @type {import('./backoff.mjs').BackoffEntry | null} */
+  /** @type {import('../kube/backoff.mjs').BackoffEntry | null} */
   let entry = null;
   const stopped = () => ({ restarts: pod.restartCount, reason: /** @type {const} */ ('stopped') });
   const done = () => ({ restarts: pod.restartCount, reason: /** @type {const} */ ('until') });

@@ -2,9 +2,9 @@
 // Pure decisions about kube contexts: is it a local cluster (judged by its API server's address),
 // which kind of cluster (judged by its name), and how an image gets into it. No I/O here, so every
 // rule is unit-tested case by case. The context name each cluster's tool writes is in clusters.mjs.
-import { CLUSTER_KINDS, CLUSTERS } from '../shared/clusters.mjs';
+import { CLUSTER_KINDS, CLUSTERS } from '../../shared/clusters.mjs';
 
-/** @import { ClusterKind } from '../shared/clusters.mjs' */
+/** @import { ClusterKind } from '../../shared/clusters.mjs' */
 /** @typedef {{ tool: string, args: string[] }} Command */
 
 /** Where ctr finds containerd unless told otherwise (containerd's own default). */

@@ -1,9 +1,9 @@
 // @ts-check
 // What rehearse says around the view: the banner that tells what this is before anything runs, and
 // the closing lines that hold what was seen against what crash-demo.json predicts here.
-import { goDuration, scheduleDelays } from './backoff.mjs';
-import { CRASH_MARK } from './engine.mjs';
-import { selfFiring } from './firing.mjs';
+import { goDuration, scheduleDelays } from '../kube/backoff.mjs';
+import { CRASH_MARK } from '../plumbing/engine.mjs';
+import { selfFiring } from '../crash/firing.mjs';
 
 /** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
 /** @import { RehearsalPlan } from './rehearsal-plan.mjs' */
@@ -11,7 +11,7 @@ import { selfFiring } from './firing.mjs';
 /**
  * The waits before restarts 2 .. count, as the kubelet prints them: `10s 20s 40s`.
  * @param {number} count
- * @param {import('./backoff.mjs').Schedule} schedule
+ * @param {import('../kube/backoff.mjs').Schedule} schedule
  */
 export function restartWaits(count, schedule) {
   return scheduleDelays(count, schedule).slice(1).map(goDuration).join(' ');

@@ -2,11 +2,11 @@
 // What crash --times waits for between two POSTs: the kubelet has restarted the container and the
 // pod is Ready again, read from one `kubectl get pod -w` for the whole run (a poll would print a
 // command every few seconds, under a live `npm run watch`, and could miss a change).
-import { delayBeforeRestart, goDuration, restartWindow } from './backoff.mjs';
-import { exitedLine, note, UsageError } from './cli.mjs';
-import { asPods } from './events.mjs';
-import { followPods, podSelector } from './follow.mjs';
-import { conditionTrue } from './podstatus.mjs';
+import { delayBeforeRestart, goDuration, restartWindow } from '../kube/backoff.mjs';
+import { exitedLine, note, UsageError } from '../plumbing/cli.mjs';
+import { asPods } from '../kube/events.mjs';
+import { followPods, podSelector } from '../kube/follow.mjs';
+import { conditionTrue } from '../kube/podstatus.mjs';
 
 /** How long `kubectl get pod -w` may take to show the pod at all. */
 const POD_SEEN_TIMEOUT_S = 30;
@@ -28,7 +28,7 @@ const OOM_SETTLE_S = 20;
  * The demo's pods as `p` (a started `kubectl get pod -l <podSelector> -w -o json`) reports them,
  * and the waits crash needs; null under --dry-run (p is null: the command was printed).
  * @param {import('zx').ProcessPromise | null} p
- * @param {import('./cli.mjs').DemoOptions} options
+ * @param {import('../plumbing/cli.mjs').DemoOptions} options
  */
 export function watchRestarts(p, options) {
   if (p === null) return null;
@@ -95,7 +95,7 @@ export function watchRestarts(p, options) {
  * @param {import('zx').ProcessPromise} p
  */
 function trackPods(p) {
-  /** @type {Map<string, import('./podstatus.mjs').Pod>} */
+  /** @type {Map<string, import('../kube/podstatus.mjs').Pod>} */
   const pods = new Map();
   /** @type {string | null} why the stream ended */
   let ended = null;

@@ -14,7 +14,7 @@
 import { YAML } from 'zx';
 import { findBackoffMessages, parseBackoffMessage, scheduleFromRecording } from './backoff.mjs';
 import { parseHumanDuration, printPod } from './podstatus.mjs';
-import { isoTime } from './time.mjs';
+import { isoTime } from '../plumbing/time.mjs';
 
 /** @import { Pod } from './podstatus.mjs' */
 /** @import { ContainerStatus } from './podstatus.mjs' */

@@ -5,14 +5,14 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { YAML } from 'zx';
-import { demoSchedule } from './backoff.mjs';
-import { note, projectRoot, startTicker } from './cli.mjs';
-import { createNormalizer, recordingHeader, recordingLine } from './events.mjs';
+import { demoSchedule } from '../kube/backoff.mjs';
+import { note, projectRoot, startTicker } from '../plumbing/cli.mjs';
+import { createNormalizer, recordingHeader, recordingLine } from '../kube/events.mjs';
 import { renderTimelineSvg } from './timeline-svg.mjs';
 import { createView } from './view.mjs';
 
-/** @import { Schedule } from './backoff.mjs' */
-/** @import { Observation } from './events.mjs' */
+/** @import { Schedule } from '../kube/backoff.mjs' */
+/** @import { Observation } from '../kube/events.mjs' */
 // createPrinter's declared return type names these (view.update's): tsc copies the names into
 // viewer.d.mts, so they must be in scope here or the declaration refers to nothing.
 /** @import { Crash, JsonState, Restart } from './view.mjs' */
@@ -40,7 +40,7 @@ export function createPrinter(o) {
   const view = createView({ schedule: o.schedule });
   const normalizer = createNormalizer();
   const ticker = startTicker(() => view.countdown(Date.now()), o.ticking && !o.json);
-  /** @param {import('./events.mjs').WatchEvent} e */
+  /** @param {import('../kube/events.mjs').WatchEvent} e */
   const reached = (e) => (o.until?.crashloop === true && e.status === 'CrashLoopBackOff') || (o.until?.restarts != null && (e.restarts ?? 0) >= o.until.restarts);
   return {
     view,

@@ -7,7 +7,7 @@
 // changed (Running, RESTARTS 0).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
-import { dryRun, fail, interruptible, note, projectRoot, signalExitCode } from './cli.mjs';
+import { dryRun, fail, interruptible, note, projectRoot, signalExitCode } from '../plumbing/cli.mjs';
 import { containerExits, selfFiring } from './firing.mjs';
 
 /** Trigger timer: on top of its --after, for the worker's boot and the supervisor's replacing it. */
@@ -51,7 +51,7 @@ function stopWatch(watch, signal) {
 /**
  * How long to watch a self-firing app that refuses to crash: long enough for its crash to fire at
  * least once where that is bounded.
- * @param {import('./cli.mjs').DemoOptions} o
+ * @param {import('../plumbing/cli.mjs').DemoOptions} o
  */
 function refusingWindow(o) {
   switch (o.trigger) {
@@ -68,7 +68,7 @@ function refusingWindow(o) {
 /**
  * A self-firing trigger: says how the crash fires and, for an app that refuses to crash, how long
  * watch runs; returns those seconds (refusingWindow).
- * @param {import('./cli.mjs').Demo} demo
+ * @param {import('../plumbing/cli.mjs').Demo} demo
  */
 export function announceSelfFiring(demo) {
   const how = selfFiring(demo.options);

@@ -8,7 +8,7 @@
 // has an error container", merged): a pod whose last-read reason is Completed shows the reason of a
 // container that exited non-zero instead. HumanDuration is k8s.io/apimachinery/pkg/util/duration.
 // Pure: the "now" that ages are measured against is an argument.
-import { epochMs } from './time.mjs';
+import { epochMs } from '../plumbing/time.mjs';
 
 /**
  * @typedef {{ exitCode?: number, signal?: number, reason?: string, message?: string, startedAt?: string | null, finishedAt?: string | null }} Terminated

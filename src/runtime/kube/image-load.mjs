@@ -8,12 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dryRun, fail, note, requireTool } from './cli.mjs';
-import { CLUSTER_KINDS } from '../shared/clusters.mjs';
-import { CONTAINERD_DEFAULT_ADDRESS, loadImagePlan, resolveCluster } from './context.mjs';
+import { dryRun, fail, note, requireTool } from '../plumbing/cli.mjs';
+import { CLUSTER_KINDS } from '../../shared/clusters.mjs';
+import { CONTAINERD_DEFAULT_ADDRESS, loadImagePlan, resolveCluster } from '../guard/context.mjs';
 
-/** @import { Demo, FlagTable, FlagValues } from './cli.mjs' */
-/** @import { LoadPlan } from './context.mjs' */
+/** @import { Demo, FlagTable, FlagValues } from '../plumbing/cli.mjs' */
+/** @import { LoadPlan } from '../guard/context.mjs' */
 
 /**
  * load's flag rows for where the image goes (between --engine and the kube flags in its --help).

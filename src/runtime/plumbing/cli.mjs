@@ -70,12 +70,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, YAML, chalk, spinner, which } from 'zx';
-import { createdContext } from '../shared/clusters.mjs';
-import { LOOPBACK_WORDS, judgeContext } from './context.mjs';
+import { createdContext } from '../../shared/clusters.mjs';
+import { LOOPBACK_WORDS, judgeContext } from '../guard/context.mjs';
 import { npmKept } from './npm-flags.mjs';
-import { OptionError, checkSavedOptions, didYouMean } from '../shared/option-rules.mjs';
-import { OWNER_LABEL, namespaceOwner, renderedMismatch } from './ownership.mjs';
-import { optionRules } from '../shared/options.js';
+import { OptionError, checkSavedOptions, didYouMean } from '../../shared/option-rules.mjs';
+import { OWNER_LABEL, namespaceOwner, renderedMismatch } from '../guard/ownership.mjs';
+import { optionRules } from '../../shared/options.js';
 
 /**
  * @typedef {{
@@ -559,7 +559,7 @@ export async function kubeContext(values) {
     }
   }
   const view = await kubectl`kubectl config view -o json`;
-  /** @type {import('./context.mjs').Kubeconfig} */
+  /** @type {import('../guard/context.mjs').Kubeconfig} */
   let config;
   try {
     config = JSON.parse(view.stdout);
@@ -589,7 +589,7 @@ export async function kubeContext(values) {
  * namespace on the cluster: absent, or labelled as this demo's (under --dry-run only printed).
  * @param {string} context the checked kube context
  * @param {{ name: string, namespace: string }} demo crash-demo.json's options
- * @param {import('./ownership.mjs').Refusals} refusals deployRefusals or teardownRefusals
+ * @param {import('../guard/ownership.mjs').Refusals} refusals deployRefusals or teardownRefusals
  */
 export async function requireOwnership(context, demo, refusals) {
   if (context === offlineContext && !(await hasTool('kubectl'))) {
