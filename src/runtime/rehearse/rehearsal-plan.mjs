@@ -5,8 +5,7 @@
 import { fail, imageRef, projectRoot, readDemo, requireTool } from '../plumbing/cli.mjs';
 import { containerExists, imageExists, manifestMemoryLimit, pickEngine, quantityBytes, REHEARSE_ENGINES, runFlags } from '../plumbing/engine.mjs';
 import { MAX_TIMES, parseTimes, selfFiring } from '../crash/firing.mjs';
-import { parseUntil } from './rehearsal.mjs';
-import { projectSchedule } from '../watch/viewer.mjs';
+import { parseUntil, projectSchedule } from '../watch/viewer.mjs';
 
 /** @type {import('../plumbing/cli.mjs').FlagTable} */
 export const REHEARSE_FLAGS = {

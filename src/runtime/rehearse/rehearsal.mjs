@@ -40,27 +40,6 @@ import { epochMs } from '../plumbing/time.mjs';
  */
 
 /**
- * The most restarts --until may wait for: past the sixth, every restart waits the 5m0s cap, so 100
- * is over eight hours already, and a bigger number only means a rehearsal that never ends.
- */
-export const MAX_UNTIL_RESTARTS = 100;
-
-/**
- * --until: `crashloop` (the first CrashLoopBackOff) or `N-restarts` (RESTARTS reaches N).
- * @param {string | undefined} text
- * @returns {{ crashloop: boolean, restarts: number | null } | null} null: run until stopped
- */
-export function parseUntil(text) {
-  if (text === undefined) return null;
-  if (text === 'crashloop') return { crashloop: true, restarts: null };
-  const m = /^(\d+)-restarts?$/.exec(text);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= MAX_UNTIL_RESTARTS) return { crashloop: false, restarts: Number(m[1]) };
-  throw new RangeError(
-    `--until ${JSON.stringify(text)} is not valid: use crashloop or N-restarts with N from 1 to ${MAX_UNTIL_RESTARTS} (e.g. 3-restarts)`,
-  );
-}
-
-/**
  * One container's status as the kubelet keeps it, turned into pod objects on each change.
  * @param {{ pod: string, namespace: string, uid: string, container: string, creationTimestamp: string }} id
  */

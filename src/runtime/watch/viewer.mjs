@@ -1,7 +1,7 @@
 // @ts-check
 // What watch and rehearse both do around the view (view.mjs), written once: pick the schedule the
 // demo runs on, print one line (or --json object) per change with a countdown ticking on stderr,
-// save a recording, and end with the summary and the timeline SVG.
+// save a recording, and end with the summary and the timeline SVG; and read --until, which both take.
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { YAML } from 'zx';
@@ -17,6 +17,27 @@ import { createView } from './view.mjs';
 // viewer.d.mts, so they must be in scope here or the declaration refers to nothing.
 /** @import { Crash, JsonState, Restart } from './view.mjs' */
 /** @typedef {{ crashloop: boolean, restarts: number | null }} Until  when to stop by itself (parseUntil) */
+
+/**
+ * The most restarts --until may wait for: past the sixth, every restart waits the 5m0s cap, so 100
+ * is over eight hours already, and a bigger number only means a rehearsal that never ends.
+ */
+export const MAX_UNTIL_RESTARTS = 100;
+
+/**
+ * --until: `crashloop` (the first CrashLoopBackOff) or `N-restarts` (RESTARTS reaches N).
+ * @param {string | undefined} text
+ * @returns {Until | null} null: run until stopped
+ */
+export function parseUntil(text) {
+  if (text === undefined) return null;
+  if (text === 'crashloop') return { crashloop: true, restarts: null };
+  const m = /^(\d+)-restarts?$/.exec(text);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= MAX_UNTIL_RESTARTS) return { crashloop: false, restarts: Number(m[1]) };
+  throw new RangeError(
+    `--until ${JSON.stringify(text)} is not valid: use crashloop or N-restarts with N from 1 to ${MAX_UNTIL_RESTARTS} (e.g. 3-restarts)`,
+  );
+}
 
 /**
  * The schedule the demo runs on: the kubelet default, or with --fast-backoff its kind cluster's

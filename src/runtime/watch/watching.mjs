@@ -6,8 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dryRun, fail, KUBE_FLAGS, outputFile, projectRoot, readDemo } from '../plumbing/cli.mjs';
 import { parseObservations } from '../kube/events.mjs';
-import { parseUntil } from '../rehearse/rehearsal.mjs';
-import { createPrinter, projectSchedule } from './viewer.mjs';
+import { createPrinter, parseUntil, projectSchedule } from './viewer.mjs';
 
 /** @type {import('../plumbing/cli.mjs').FlagTable} */
 export const WATCH_FLAGS = {
