@@ -40,7 +40,7 @@ export interface RunningDemo {
   ns: PidNamespace;
   port: number;
   cgroup: MemoryCgroup | null;
-  get(path: string): Promise<Answer>;
+  get(path: string, timeoutMs?: number): Promise<Answer>;
   post(path: string): Promise<Answer>;
   /** GET / once the app answers (retries while it is still starting). */
   whoami(timeoutMs?: number): Promise<WhoAmI>;
@@ -83,7 +83,7 @@ export async function runDemo(demo: GeneratedDemo, opts: RunOptions = {}): Promi
     ns,
     port,
     cgroup,
-    get: (path) => request(port, 'GET', path),
+    get: (path, timeoutMs) => request(port, 'GET', path, timeoutMs),
     post: (path) => request(port, 'POST', path),
     async whoami(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,7 @@
 // How a worker crashes (CRASH_MODE) and what fires it outside a request (CRASH_TRIGGER).
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { settings } from './settings.mjs';
 
 export const HALT_CODE = 4; // the primary halts with it instead of forking a new worker (gunicorn's APP_LOAD_ERROR)
@@ -13,7 +16,28 @@ export function expect() {
       (parent === 1 ? ' - PID 1 of this PID namespace, so the kernel should drop it' : ''),
     'halt-supervisor': `this worker exits with code ${HALT_CODE}; the primary halts with ${HALT_CODE}`,
     oom: 'this worker allocates memory in 16 MiB steps until the kernel kills it',
+    hang: 'this worker and every other stop answering, and nothing exits; ' +
+      'the primary does nothing about a worker that is alive but silent',
   }[settings.mode];
+}
+
+/**
+ * Left by the worker that fired --crash hang: every worker of this run hangs at its next request
+ * while it exists. Unique to the primary's run (CRASH_DEMO_RUN, set by server.mjs): a restarted
+ * container in the same pod keeps /tmp.
+ */
+export function hangMarker() {
+  return join(tmpdir(), `crash-demo-hang-${process.env.CRASH_DEMO_RUN ?? process.ppid}`);
+}
+
+export const hung = () => existsSync(hangMarker());
+
+/**
+ * Blocks this worker's event loop for good, using no CPU: from here on it reads no request, no
+ * message from the primary, and runs no signal handler (SIGKILL still ends it).
+ */
+export function hangHere() {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
 export function fire() {
@@ -27,6 +51,9 @@ export function fire() {
       return process.exit(HALT_CODE);
     case 'oom':
       return eatMemory();
+    case 'hang':
+      closeSync(openSync(hangMarker(), 'a'));
+      return hangHere();
   }
 }
 

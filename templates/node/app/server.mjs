@@ -2,11 +2,17 @@
 // node:cluster on its own, replaces a worker that dies - except one that exits with HALT_CODE,
 // which makes the primary stop everything and exit with that code, as gunicorn's arbiter does.
 import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HALT_CODE } from './crash.mjs';
+import { HALT_CODE, hangMarker } from './crash.mjs';
 import { settings } from './settings.mjs';
 
 cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker.mjs', import.meta.url)) });
+
+// One id per primary run, inherited by its workers (see crash.hangMarker); the marker goes with it.
+process.env.CRASH_DEMO_RUN = randomUUID();
+process.on('exit', () => rmSync(hangMarker(), { force: true }));
 
 let stopping = false;
 

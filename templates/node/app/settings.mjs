@@ -5,7 +5,7 @@
 
 import { isIP } from 'node:net';
 
-export const MODES = ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'];
+export const MODES = ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom', 'hang'];
 export const TRIGGERS = ['http', 'random', 'timer', 'startup'];
 
 function invalid(name, value, valid) {

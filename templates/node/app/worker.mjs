@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { arm, expect, fire } from './crash.mjs';
+import { arm, expect, fire, hangHere, hung } from './crash.mjs';
 import { settings } from './settings.mjs';
 
 const worker = cluster.worker?.id ?? null;
@@ -37,6 +37,8 @@ function route(req, res, then) {
 }
 
 const server = http.createServer((req, res) => {
+  // --crash hang: once it fired, no request of this run gets an answer, the probes' included.
+  if (settings.mode === 'hang' && hung()) return hangHere();
   // CRASH_TRIGGER=random: every request, the kubelet's probes included, may fire the crash.
   const lucky = settings.trigger === 'random' && Math.random() < settings.probability;
   route(req, res, lucky ? fire : undefined);

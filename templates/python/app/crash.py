@@ -32,13 +32,36 @@ def expect():
         + (" - PID 1 of this PID namespace, so the kernel should drop it" if parent == 1 else ""),
         "halt-supervisor": f"this worker exits with code {HALT_CODE}; the supervisor halts with {HALT_CODE}",
         "oom": "this worker allocates memory in 16 MiB steps until the kernel kills it",
+        "hang": "this worker and every other stop answering, and nothing exits; gunicorn's arbiter kills"
+        " a worker silent for longer than its timeout and boots a new one, which hangs at its first request",
     }[settings.MODE]
 
 
-def halt_marker():
+def marker(kind):
     """A file name unique to this arbiter's run (CRASH_DEMO_RUN is set by gunicorn.conf.py): a
     restarted container in the same pod keeps /tmp, and its arbiter may well have the same pid."""
-    return os.path.join(tempfile.gettempdir(), f"crash-demo-halt-{os.environ.get('CRASH_DEMO_RUN', os.getppid())}")
+    return os.path.join(tempfile.gettempdir(), f"crash-demo-{kind}-{os.environ.get('CRASH_DEMO_RUN', os.getppid())}")
+
+
+def halt_marker():
+    return marker("halt")
+
+
+def hang_marker():
+    """Left by the worker that fired --crash hang. Every worker of this run, the ones the arbiter
+    boots later included, hangs at its next request while it exists: a hang that gunicorn's
+    timeout would heal by booting a fresh worker stays a hang, so only the liveness probe ends it."""
+    return marker("hang")
+
+
+def hung():
+    return os.path.exists(hang_marker())
+
+
+def hang_here():
+    """Never returns, and uses no CPU: a handler stuck on a lock or a socket that never answers."""
+    while True:
+        time.sleep(3600)
 
 
 def first_to_halt():
@@ -71,6 +94,12 @@ def fire():
         os._exit(HALT_CODE)
     elif settings.MODE == "oom":
         eat_memory()
+    elif settings.MODE == "hang":
+        with open(hang_marker(), "a"):
+            pass
+        if threading.current_thread() is threading.main_thread():
+            hang_here()  # a request's or the worker's boot: this worker stops here
+        # the timer's thread: the worker itself hangs at its next request
 
 
 def kill_parent():

@@ -25,8 +25,9 @@ def post_worker_init(worker):
 
 
 def on_exit(server):
-    # The halt marker of this run, if a worker left one (see crash.first_to_halt).
-    try:
-        os.remove(crash.halt_marker())
-    except OSError:
-        pass
+    # The markers of this run, if a worker left one (see crash.first_to_halt and crash.hang_marker).
+    for marker in (crash.halt_marker(), crash.hang_marker()):
+        try:
+            os.remove(marker)
+        except OSError:
+            pass

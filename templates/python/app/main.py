@@ -9,6 +9,13 @@ from app import crash, settings
 app = Flask(__name__)
 
 
+@app.before_request
+def maybe_hang():
+    # --crash hang: once it fired, no request of this run gets an answer, the probes' included.
+    if settings.MODE == "hang" and crash.hung():
+        crash.hang_here()
+
+
 @app.get("/")
 def whoami():
     with open("/proc/1/comm") as comm:

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 
-MODES = ("exit-worker", "kill-parent", "halt-supervisor", "oom")
+MODES = ("exit-worker", "kill-parent", "halt-supervisor", "oom", "hang")
 TRIGGERS = ("http", "random", "timer", "startup")
 
 
