@@ -13,7 +13,8 @@
 # cluster and vm; test/cluster/up.sh for cluster. Afterwards, pass or fail, it takes the cluster down
 # and stops the Docker engine if this script started them. All the files of the tiers named run in
 # one `node --test`, as many at once as it runs. Arguments that are not tier names go to node's
-# test runner instead (e.g. a file list), with everything set up.
+# test runner instead (e.g. a file list), with what the tiers named beside them need set up, or
+# everything when no tier is named.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 shopt -s globstar nullglob
@@ -51,8 +52,9 @@ else
   for arg in "$@"; do
     if [[ " ${TIERS[*]} " == *" $arg "* ]]; then tiers+=("$arg"); else files+=("$arg"); fi
   done
-  # Anything else than tier names: node's arguments, as before, with everything set up.
-  if [ ${#files[@]} -gt 0 ]; then tiers=("${TIERS[@]}"); files=("$@"); fi
+  # Anything else than tier names goes to node (e.g. a file list): with tier names beside it, only
+  # those tiers are set up (`bash test/run.sh cluster test/cluster/stop.test.ts`); without, all are.
+  if [ ${#files[@]} -gt 0 ] && [ ${#tiers[@]} -eq 0 ]; then tiers=("${TIERS[@]}"); fi
 fi
 by_tier=0
 if [ ${#files[@]} -eq 0 ]; then
