@@ -4,7 +4,7 @@
 # (through the Go module proxy) and Debian packages; no image registry is ever asked. Idempotent:
 # what is already built is not built again. Needs the test cluster's binaries (../cluster/build.sh).
 #
-#   bash test/kind/build.sh        prints the node image's tag when done
+#   bash test/kind/build.sh [PIECE...]   all pieces (prints the node image's tag), or only those named
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -132,13 +132,20 @@ build_base_rootfs() {
 }
 
 # The image's metadata, as the Dockerfile's last stage sets it.
-import_base_image() {
+build_base_image() {
   docker image inspect "$BASE_IMAGE_TAG" >/dev/null 2>&1 && return 0
   say "importing $BASE_IMAGE_TAG into kind's dockerd"
-  docker import --change 'ENV container=docker' --change 'STOPSIGNAL SIGRTMIN+3' \
+  docker import --change 'ENV container=docker' \
     --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
     --message "kind $KIND_VERSION images/base on Debian $DEBIAN_SUITE, built here" \
-    "$KIND_CACHE/base-rootfs.tar" "$BASE_IMAGE_TAG" >/dev/null
+    "$KIND_CACHE/base-rootfs.tar" "$BASE_IMAGE_TAG-rootfs" >/dev/null
+  # `docker import --change` takes no STOPSIGNAL: one metadata-only build step adds it.
+  local ctx
+  ctx=$(mktemp -d "${TMPDIR:-/tmp}/crash-demo-kind-base-XXXXXX")
+  printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\n' "$BASE_IMAGE_TAG-rootfs" >"$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q -t "$BASE_IMAGE_TAG" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  docker rmi "$BASE_IMAGE_TAG-rootfs" >/dev/null
 }
 
 debian_mirror() {
@@ -261,16 +268,15 @@ timed() {
 for b in kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler etcd containerd ctr containerd-shim-runc-v2 crictl pause; do
   [ -x "$cluster_bin/$b" ] || fail "$cluster_bin/$b is missing: run bash test/cluster/build.sh first"
 done
+pieces=(kind kube_extra coredns kindnetd_refusal base_rootfs base_image server_tarball node_image)
+[ $# -eq 0 ] || pieces=("$@")
 started=$SECONDS
-timed build_kind
-timed build_kube_extra
-timed build_coredns
-timed build_kindnetd_refusal
-timed build_base_rootfs
-start_kind_dockerd
-timed import_base_image
-timed build_server_tarball
-timed build_node_image
+for p in "${pieces[@]}"; do
+  declare -F "build_$p" >/dev/null || fail "unknown piece \"$p\"; pieces: kind kube_extra coredns kindnetd_refusal base_rootfs base_image server_tarball node_image"
+  case "$p" in base_image | node_image) start_kind_dockerd ;; esac
+  timed "build_$p"
+done
+[ $# -eq 0 ] || exit 0
 v=$("$bin/kind" version); case "$v" in "kind $KIND_VERSION "*) ;; *) fail "kind reports \"$v\", not $KIND_VERSION" ;; esac
 v=$("$bin/kubeadm" version -o short); [ "$v" = "$K8S_VERSION" ] || fail "kubeadm reports \"$v\", not $K8S_VERSION"
 say "done in $((SECONDS - started))s"
