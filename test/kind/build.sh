@@ -49,6 +49,13 @@ build_coredns() {
   (cd "$src" && CGO_ENABLED=0 GOBIN="$bin" go install -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION")
 }
 
+# --- local-path-provisioner, at the newest version the proxy serves (kind's image holds v0.0.34).
+build_local_path_provisioner() {
+  have "$bin/local-path-provisioner" && return 0
+  say "local-path-provisioner $LOCAL_PATH_PROVISIONER_VERSION"
+  (cd "$src" && CGO_ENABLED=0 GOBIN="$bin" go install -ldflags "-s -w" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION")
+}
+
 # --- A stand-in for kindnetd's image that refuses to run: kindnetd's module is not served by the Go
 # module proxy (neither sigs.k8s.io/kindnet nor github.com/aojea/kindnet), so it cannot be built
 # here, but `kind build node-image` fails unless every image it would pull is in the tarball. Clusters
@@ -148,6 +155,29 @@ build_base_image() {
   docker rmi "$BASE_IMAGE_TAG-rootfs" >/dev/null
 }
 
+# --- kind's images/local-path-helper: its stage-binary-and-deps.sh copies sh (bash), rm and mkdir
+# with their libraries out of a Debian trixie root onto distroless. On bookworm that script stops at
+# its dpkg-query (dpkg there knows /bin/bash, not the /usr/bin/bash realpath gives), so the same
+# staging (the binaries and what ldd names) is done here in the base image, onto scratch with the
+# symlinks distroless has; the per-package copyright and dpkg status files are left out.
+build_local_path_helper() {
+  have "$KIND_CACHE/local-path-helper-layer.tar" && return 0
+  say "local-path-helper (bash as sh, rm, mkdir and their libraries, from the base image)"
+  docker run --rm --network none --entrypoint /bin/bash -v "$KIND_CACHE:/out" "$BASE_IMAGE_TAG" -c '
+    set -euo pipefail
+    mkdir -p /opt/stage/usr/bin
+    for b in bash rm mkdir; do
+      cp -a /usr/bin/$b /opt/stage/usr/bin/
+      for l in $(ldd /usr/bin/$b | sed -E "s#.* => /#/#" | awk "{print \$1}" | grep -v linux-vdso); do
+        case "$l" in /lib*) l=/usr$l ;; esac
+        cp -aL --parents "$l" /opt/stage
+      done
+    done
+    cd /opt/stage && ln -s bash usr/bin/sh && ln -s usr/bin bin && ln -s usr/lib lib && ln -s usr/lib64 lib64 && mkdir -m 1777 tmp
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf /out/local-path-helper-layer.tar.tmp .'
+  mv "$KIND_CACHE/local-path-helper-layer.tar.tmp" "$KIND_CACHE/local-path-helper-layer.tar"
+}
+
 debian_mirror() {
   local m
   m=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)
@@ -238,16 +268,14 @@ build_server_tarball() {
   archive_image "$p" "$KINDNETD_IMAGE" \
     '{"Entrypoint": ["/bin/kindnetd"], "Labels": {"crash-demo.not-built": "kindnetd: its Go module is not served here; use disableDefaultCNI"}}' \
     "$t/kindnetd-layer.tar"
-  local img
-  for img in "$LOCAL_PATH_PROVISIONER_IMAGE" "$LOCAL_PATH_HELPER_IMAGE"; do
-    layer_tar "$t/lp-layer.tar" "$bin/kindnetd-not-built:/bin/not-built"
-    archive_image "$p" "$img" \
-      '{"Entrypoint": ["/bin/not-built"], "Labels": {"crash-demo.not-built": "local-path storage is not built here"}}' \
-      "$t/lp-layer.tar"
-  done
+  layer_tar "$t/lpp-layer.tar" "$bin/local-path-provisioner:/usr/local/bin/local-path-provisioner"
+  archive_image "$p" "$LOCAL_PATH_PROVISIONER_IMAGE" \
+    "{\"Env\": $path_env, \"Entrypoint\": [\"/usr/local/bin/local-path-provisioner\"]}" "$t/lpp-layer.tar"
+  archive_image "$p" "$LOCAL_PATH_HELPER_IMAGE" "{\"Env\": $path_env}" "$KIND_CACHE/local-path-helper-layer.tar"
   finish_archive "$p" "$w/kube-proxy.tar"
   echo "$K8S_VERSION" >"$w/kube-proxy.docker_tag"
-  tar -C "$t" -czf "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz.tmp" kubernetes
+  # gzip -1: kind reads only gzip, and the kube-proxy archive carries a Debian root (~400 MB).
+  tar -C "$t" -I "gzip -1" -cf "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz.tmp" kubernetes
   mv "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz.tmp" "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz"
   rm -rf "$t"
 }
@@ -268,11 +296,11 @@ timed() {
 for b in kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler etcd containerd ctr containerd-shim-runc-v2 crictl pause; do
   [ -x "$cluster_bin/$b" ] || fail "$cluster_bin/$b is missing: run bash test/cluster/build.sh first"
 done
-pieces=(kind kube_extra coredns kindnetd_refusal base_rootfs base_image server_tarball node_image)
+pieces=(kind kube_extra coredns local_path_provisioner kindnetd_refusal base_rootfs base_image local_path_helper server_tarball node_image)
 [ $# -eq 0 ] || pieces=("$@")
 started=$SECONDS
 for p in "${pieces[@]}"; do
-  declare -F "build_$p" >/dev/null || fail "unknown piece \"$p\"; pieces: kind kube_extra coredns kindnetd_refusal base_rootfs base_image server_tarball node_image"
+  declare -F "build_$p" >/dev/null || fail "unknown piece \"$p\"; pieces: ${pieces[*]}"
   case "$p" in base_image | node_image) start_kind_dockerd ;; esac
   timed "build_$p"
 done

@@ -13,6 +13,9 @@ KINDNETD_IMAGE=docker.io/kindest/kindnetd:v20260820-69b56db7
 LOCAL_PATH_PROVISIONER_IMAGE=docker.io/kindest/local-path-provisioner:v20260820-69b56db7
 LOCAL_PATH_HELPER_IMAGE=docker.io/kindest/local-path-helper:v20260131-7181c60a
 KIND_PAUSE_IMAGE=registry.k8s.io/pause:3.10
+# kind's local-path-provisioner image is v0.0.34 (images/local-path-provisioner/Makefile); the Go
+# module proxy serves github.com/rancher/local-path-provisioner at v0.0.30 only.
+LOCAL_PATH_PROVISIONER_VERSION=v0.0.30
 DEBIAN_SUITE=bookworm
 
 KIND_CACHE="$CACHE_ROOT/kind-$KIND_VERSION-k8s-$K8S_VERSION"
