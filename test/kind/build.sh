@@ -209,9 +209,16 @@ archive_image() {
   jq -c --arg c "$hex.json" --arg n "$name" --argjson l "$layers" '. + [{Config: $c, RepoTags: [$n], Layers: $l}]' \
     "$dir/manifest.json" >"$dir/manifest.tmp"
   mv "$dir/manifest.tmp" "$dir/manifest.json"
+  # The legacy `repositories` file names every image of the archive; kind reads the first of
+  # manifest.json / repositories it meets, and of manifest.json only its first image.
+  [ -f "$dir/repositories" ] || echo '{}' >"$dir/repositories"
+  jq -c --arg r "${name%:*}" --arg t "${name##*:}" --arg h "$hex" '.[$r][$t] = $h' "$dir/repositories" >"$dir/repositories.tmp"
+  mv "$dir/repositories.tmp" "$dir/repositories"
 }
-finish_archive() { # DIR OUT
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf "$2.tmp" .
+finish_archive() { # DIR OUT  (names without "./", `repositories` first: kind looks for exact names, see above)
+  # shellcheck disable=SC2046 # one word per entry of DIR
+  tar --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf "$2.tmp" repositories manifest.json \
+    $(ls -A "$1" | grep -vx -e repositories -e manifest.json)
   mv "$2.tmp" "$2"
 }
 # A layer from files: layer_tar OUT SRC:DEST[:MODE]...  (plus /tmp, as distroless images have it)
@@ -283,8 +290,13 @@ build_server_tarball() {
 build_node_image() {
   docker image inspect "$NODE_IMAGE_TAG" >/dev/null 2>&1 && return 0
   say "kind build node-image --type file (into kind's dockerd)"
-  "$bin/kind" build node-image --type file --base-image "$BASE_IMAGE_TAG" --image "$NODE_IMAGE_TAG" \
-    "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz"
+  # kind extracts the tarball under TMPDIR and leaves it there: a directory of our own, removed after.
+  local tmp rc=0
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/crash-demo-kind-node-XXXXXX")
+  TMPDIR="$tmp" "$bin/kind" build node-image --type file --base-image "$BASE_IMAGE_TAG" --image "$NODE_IMAGE_TAG" \
+    "$KIND_CACHE/kubernetes-server-linux-amd64.tar.gz" || rc=$?
+  rm -rf "$tmp"
+  return "$rc"
 }
 
 # Each piece's wall time, for the figures in README.md (nothing printed when cached).
