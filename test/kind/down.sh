@@ -12,6 +12,8 @@ case "${1:-}" in
   --purge) purge=1 ;;
   *) fail "unknown argument \"$1\"; down.sh takes nothing, or --purge to remove the cached builds too" ;;
 esac
+# Clusters live in the engine's data root even when it is stopped: start it to delete them.
+[ ! -d "$KIND_DOCKER_ROOT" ] || start_kind_dockerd
 if kind_docker_answers; then
   kind="$KIND_CACHE/bin/kind"
   if [ -x "$kind" ]; then
