@@ -7,6 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+[ $# -eq 0 ] || fail "up.sh takes no arguments (got \"$1\"); it prints export lines: eval \"\$(bash test/kind/up.sh)\""
 [ "$(id -u)" = 0 ] || fail "run as root: kind's Docker engine and its network are machine set-up"
 start_kind_dockerd
 # kind mounts the host's /lib/modules into every node (`-v`, which would create it anyway); this
