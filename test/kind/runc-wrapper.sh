@@ -1,8 +1,8 @@
 #!/bin/sh
 # The default runtime of kind's dockerd: runc, minus CAP_SYS_RESOURCE. This machine's root lacks that
 # capability in its bounding set, so runc cannot grant it and every `docker run --privileged` (which
-# kind's nodes are) fails with "unable to apply caps: operation not permitted" (../../docs or
-# FACTS: measured here). The wrapper removes that one capability from the spec runc is handed: the
+# kind's nodes are) fails with "unable to apply caps: operation not permitted" (measured here, see
+# README.md). The wrapper removes that one capability from the spec runc is handed: the
 # bundle's config.json for create/run, the --process file of an exec. Everything else is runc's.
 set -eu
 drop() {
