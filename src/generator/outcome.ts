@@ -160,12 +160,14 @@ function oomSingleProcess(o: Options): Behaviour {
   );
 }
 
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** What a hang is, whoever watches it: every worker silent, nothing exits. */
 function hangs(o: Options): string {
   const sup = supervisorName(o.runtime);
   return (
     `Every worker stops answering, and nothing exits: ${RUNTIMES[o.runtime].silentWorker}. ` +
-    `${pid1Phrase(o.runtime, o.pid1)}; PID 1 is fine, so nothing tells the container runtime that ` +
+    `${capitalized(pid1Phrase(o.runtime, o.pid1))}; PID 1 is fine, so nothing tells the container runtime that ` +
     `anything is wrong${o.runtime === 'python' ? ` (${sup} "being helpful" once more)` : ''}.`
   );
 }
