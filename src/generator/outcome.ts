@@ -184,7 +184,7 @@ function hangKilledByLiveness(o: Options): Behaviour {
     why:
       `${hangs(o)} The readiness probe fails first (READY 0/1), then the liveness probe misses 3 ` +
       'answers 2 s apart, and the kubelet kills the container ("Container app failed liveness ' +
-      'probe, will be restarted"): SIGTERM to PID 1, which passes it to the supervisor; the hung ' +
+      `probe, will be restarted"): SIGTERM to PID 1, ${o.pid1 === 'exec' ? 'the supervisor itself' : 'which passes it to the supervisor'}; the hung ` +
       `workers never finish, so the supervisor exits after its own limit, ${stop} s, inside the ` +
       "pod's 10 s grace: exit code 0, reason Completed. Nothing in the container's status says " +
       '"liveness"; only the events do. The kubelet starts it again at once, RESTARTS grows by one ' +
