@@ -8,9 +8,22 @@ import { RUNTIMES } from '../shared/runtimes/index.js';
 export type TerminatedReason = 'Error' | 'Completed' | 'OOMKilled';
 export type PodStatus = 'CrashLoopBackOff' | 'Running';
 
+/** Who ended the container from outside: the kubelet, because its liveness probe failed. */
+export type KilledBy = 'liveness';
+
 export interface Behaviour {
-  /** Does PID 1 exit (and so the container) when the crash fires? */
+  /**
+   * Does the container end when the crash fires? By itself (PID 1 exits), or, when `killedBy` says
+   * so, because the kubelet stopped it.
+   */
   containerExits: boolean;
+  /**
+   * 'liveness': PID 1 stays up (the app hangs), the liveness probe fails and the kubelet stops the
+   * container (SIGTERM to PID 1), then restarts it. Absent: nothing outside the container ends it.
+   */
+  killedBy?: KilledBy;
+  /** With `killedBy`: seconds from the kubelet's SIGTERM until the container exits (the supervisor's own limit). */
+  stopSeconds?: number;
   /** The container's exit code, when it exits. */
   exitCode: number | null;
   /** The terminated reason the runtime reports (kubectl's "Last State" reason). */
@@ -42,6 +55,7 @@ const CRASH_VERB: Record<Options['crash'], string> = {
   'kill-parent': 'sends its SIGKILL',
   'halt-supervisor': 'halts the supervisor',
   oom: 'allocates its memory',
+  hang: 'hangs',
 };
 
 const KUBERNETES = 'Kubernetes (any version; for oom: cgroup v2 nodes, Kubernetes 1.28+)';
@@ -146,6 +160,54 @@ function oomSingleProcess(o: Options): Behaviour {
   );
 }
 
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** What a hang is, whoever watches it: every worker silent, nothing exits. */
+function hangs(o: Options): string {
+  const sup = supervisorName(o.runtime);
+  return (
+    `Every worker stops answering, and nothing exits: ${RUNTIMES[o.runtime].silentWorker}. ` +
+    `${capitalized(pid1Phrase(o.runtime, o.pid1))}; PID 1 is fine, so nothing tells the container runtime that ` +
+    `anything is wrong${o.runtime === 'python' ? ` (${sup} "being helpful" once more)` : ''}.`
+  );
+}
+
+function hangKilledByLiveness(o: Options): Behaviour {
+  const stop = RUNTIMES[o.runtime].stopLimitSeconds;
+  return {
+    containerExits: true,
+    killedBy: 'liveness',
+    stopSeconds: stop,
+    exitCode: 0,
+    reason: 'Completed',
+    podStatus: HANG_POD_STATUS,
+    why:
+      `${hangs(o)} The readiness probe fails first (READY 0/1), then the liveness probe misses 3 ` +
+      'answers 2 s apart, and the kubelet kills the container ("Container app failed liveness ' +
+      `probe, will be restarted"): SIGTERM to PID 1, ${o.pid1 === 'exec' ? 'the supervisor itself' : 'which passes it to the supervisor'}; the hung ` +
+      `workers never finish, so the supervisor exits after its own limit, ${stop} s, inside the ` +
+      "pod's 10 s grace: exit code 0, reason Completed. Nothing in the container's status says " +
+      '"liveness"; only the events do. The kubelet starts it again at once, RESTARTS grows by one ' +
+      'per hang, and STATUS stays Running; only hangs that come faster than its back-off grows can ' +
+      'still show CrashLoopBackOff (measured: once, at the 4th of 4 kills 17 s apart).',
+  };
+}
+
+function hangUnseen(o: Options): Behaviour {
+  return runs(
+    `${hangs(o)} There is no liveness probe (--liveness off), so nothing restarts the container: ` +
+      'the pod stays Running with RESTARTS 0, only READY turns 0/1 (the readiness probe fails), and ' +
+      'every request times out: the state Kubernetes cannot see.',
+  );
+}
+
+function hangWithoutKubelet(o: Options): Behaviour {
+  return runs(
+    `${hangs(o)} Docker and Podman have no liveness probe (a HEALTHCHECK only marks the container ` +
+      'unhealthy), so nothing restarts it: the container keeps running and every request times out.',
+  );
+}
+
 function repeats(o: Options): string {
   switch (o.trigger) {
     case 'http':
@@ -160,12 +222,30 @@ function repeats(o: Options): string {
 }
 
 function headline(o: Options, b: Behaviour): string {
+  if (o.crash === 'hang') {
+    return b.killedBy === 'liveness'
+      ? 'The app hangs and PID 1 stays up; the liveness probe fails, and the kubelet restarts the container: exit 0 (Completed), RESTARTS grows, the pod stays Running.'
+      : 'The app hangs and PID 1 stays up; with no liveness probe nothing restarts it: the pod stays Running with RESTARTS 0 and READY 0/1, and every request times out.';
+  }
   if (!b.containerExits) {
     return o.crash === 'kill-parent'
       ? 'The app refuses to crash: the kernel drops the SIGKILL sent to PID 1, and the pod stays Running.'
       : 'The app refuses to crash: the supervisor replaces the worker, and the pod stays Running.';
   }
   return `The container exits ${b.exitCode} (${b.reason}) and the pod goes into CrashLoopBackOff.`;
+}
+
+/**
+ * What STATUS shows for a hang the liveness probe ends, measured (docs/FACTS.md §4, "A liveness
+ * kill"): the kubelet kills and restarts the container in one sync, so the printer never shows a
+ * terminated state.
+ */
+const HANG_POD_STATUS: PodStatus = 'Running';
+
+function statusCycle(b: Behaviour): string[] {
+  if (!b.containerExits) return ['Running'];
+  if (b.killedBy === 'liveness') return b.podStatus === 'Running' ? ['Running'] : ['Running', b.podStatus];
+  return ['Running', b.reason ?? 'Error', 'CrashLoopBackOff'];
 }
 
 /** --trigger random with --probability 0: no request ever fires the crash, whatever the crash mode. */
@@ -209,13 +289,23 @@ export function predictOutcome(o: Options): Outcome {
         ...oomSingleProcess(o),
       });
       break;
+    case 'hang':
+      b = o.liveness === 'on' ? hangKilledByLiveness(o) : hangUnseen(o);
+      if (o.liveness === 'on') {
+        elsewhere.push({
+          where: 'plain Docker or Podman, or any run without a kubelet (no liveness probe)',
+          label: 'plain Docker, no kubelet',
+          ...hangWithoutKubelet(o),
+        });
+      }
+      break;
   }
   return {
     ...b,
     where: KUBERNETES,
     headline: headline(o, b),
     pid1: pid1Comm(o.runtime, o.pid1),
-    statusCycle: b.containerExits ? ['Running', b.reason ?? 'Error', 'CrashLoopBackOff'] : ['Running'],
+    statusCycle: statusCycle(b),
     repeats: repeats(o),
     elsewhere,
   };

@@ -22,9 +22,11 @@ export function outcomeLines(o: Options, outcome: Outcome): string[] {
   lines.push(
     `  PID 1 in the container: ${outcome.pid1}`,
     `  The crash fires: ${outcome.repeats}`,
-    outcome.containerExits
-      ? `  kubectl get pods: ${outcome.statusCycle.join(' -> ')}; last state: exit code ${outcome.exitCode}, reason ${outcome.reason}`
-      : '  kubectl get pods: Running, RESTARTS stays 0',
+    outcome.killedBy === 'liveness'
+      ? `  kubectl get pods: ${outcome.statusCycle.join(' -> ')}, RESTARTS grows; last state: exit code ${outcome.exitCode}, reason ${outcome.reason} (the liveness probe's kill, in the events)`
+      : outcome.containerExits
+        ? `  kubectl get pods: ${outcome.statusCycle.join(' -> ')}; last state: exit code ${outcome.exitCode}, reason ${outcome.reason}`
+        : '  kubectl get pods: Running, RESTARTS stays 0',
   );
   for (const alt of outcome.elsewhere) {
     lines.push('', `  On ${alt.where}:`, ...wrap(alt.why, 94, '    '));

@@ -73,6 +73,7 @@ export const OPTIONS = {
       'kill-parent': `the worker sends SIGKILL to its parent, the supervisor (as in ${ARTICLE})`,
       'halt-supervisor': 'the worker makes the supervisor halt with exit code 4',
       oom: 'the worker allocates memory until the memory limit kills it',
+      hang: 'every worker stops answering and nothing exits (the supervisor and PID 1 stay up)',
     },
     default: 'kill-parent',
     describe: 'what the worker does when the crash fires',
@@ -90,6 +91,20 @@ export const OPTIONS = {
     describe: 'who is PID 1 in the container',
     decidesOutcome: true,
     prompt: 'Who is PID 1 in the container',
+  },
+  liveness: {
+    kind: 'choice',
+    choices: {
+      on: 'a liveness probe: the kubelet restarts a container that stops answering (fast for --crash hang)',
+      off: 'no liveness probe: nothing restarts a container that stops answering, and the pod stays Running',
+    },
+    default: 'on',
+    describe: 'whether the pod has a liveness probe',
+    decidesOutcome: true,
+    prompt: 'Liveness probe',
+    // Only a hang is what a liveness probe is for; the other crash modes keep today's lenient probe
+    // unless a flag says otherwise.
+    askWhen: (a) => a['crash'] === 'hang',
   },
   trigger: {
     kind: 'choice',

@@ -46,9 +46,9 @@ async function manifestMemoryLimit(dir: string): Promise<string> {
 }
 const SETTLE_MS = 2_000; // after the crash's aftermath is logged: long enough for a dying PID 1 to be seen
 
-/** The prediction that holds on plain Docker. */
+/** The prediction that holds on plain Docker (for oom, and for a hang: Docker has no liveness probe). */
 function dockerPrediction(saved: SavedDemo): Behaviour & { where: string } {
-  if (saved.options.crash !== 'oom') return saved.outcome;
+  if (saved.options.crash !== 'oom' && saved.options.crash !== 'hang') return saved.outcome;
   const entry = saved.outcome.elsewhere.find((e) => e.where.includes('Docker'));
   assert.ok(entry, `crash-demo.json has no prediction for plain Docker: ${JSON.stringify(saved.outcome.elsewhere)}`);
   return entry;
@@ -115,6 +115,10 @@ describe('a generated demo in a real container does what crash-demo.json predict
             let ooms = 0;
             if (predicted.containerExits) {
               await waitFor('the container to exit', async () => ((await containerState(id)).Running ? undefined : true));
+            } else if (crash === 'hang') {
+              // Nothing ends: what there is to wait for is the hang itself, then a moment for anything to exit.
+              await waitFor('the hang in the log', async () => (/<<<< crashing: hang /.test(await containerLogs(id)) ? true : undefined));
+              await sleep(SETTLE_MS);
             } else {
               const next = aftermath(saved.options, saved.options.workers);
               await waitFor(next.what, async () => (next.seen(await containerLogs(id)) ? true : undefined));
@@ -134,6 +138,8 @@ describe('a generated demo in a real container does what crash-demo.json predict
               assert.equal(state.ExitCode, predicted.exitCode, `State.ExitCode; logs:\n${logs}`);
               // Docker reports no reason; an exit without a cgroup OOM event is what Kubernetes calls Error.
               assert.equal(state.OOMKilled, predicted.reason === 'OOMKilled');
+            } else if (crash === 'hang') {
+              await assert.rejects(http('GET', port, '/healthz', 1_500), /no answer in 1500 ms/, 'a hung app answers nothing, and nothing restarts it');
             } else {
               assert.equal((await http('GET', port, '/healthz')).status, 200);
             }

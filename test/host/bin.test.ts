@@ -48,7 +48,7 @@ test('without a terminal and without flags it asks nothing and scaffolds ./crash
   assert.equal(r.code, 0, r.stderr);
   const saved = readJson(join(cwd, 'crash-demo', 'crash-demo.json'));
   assert.deepEqual(saved.options, {
-    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', trigger: 'http', probability: 0.06,
+    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', liveness: 'on', trigger: 'http', probability: 0.06,
     after: 30, workers: 2, workload: 'deployment', namespace: 'crash-demo', port: 8080, cluster: 'auto', fastBackoff: false,
   });
   assert.match(r.stdout, /What will happen/);

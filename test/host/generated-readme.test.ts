@@ -36,9 +36,11 @@ test('wherever a user reads "the article", its title is in the same sentence: ev
   const texts = new Map<string, string>();
   for (const runtime of ['python', 'node'] as const)
     for (const pid1 of ['exec', 'shell', 'tini'] as const)
-      for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'] as const)
+      for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom', 'hang'] as const)
         for (const workload of ['deployment', 'statefulset'] as const) {
-          const files = renderDemo(resolveOptions({ name: 'talk', runtime, pid1, crash, workload, fastBackoff: workload === 'statefulset' }));
+          // --liveness off once per crash mode and runtime x pid1: its manifest and README differ.
+          const liveness = workload === 'statefulset' ? 'off' : 'on';
+          const files = renderDemo(resolveOptions({ name: 'talk', runtime, pid1, crash, workload, liveness, fastBackoff: workload === 'statefulset' }));
           for (const [path, contents] of files) texts.set(`${runtime} ${pid1} ${crash} ${workload}: ${path}`, String(contents));
         }
   for (const doc of ['README.md', 'CONTRIBUTING.md', 'docs/usage.md', 'docs/verification.md']) texts.set(doc, readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8'));

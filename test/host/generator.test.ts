@@ -56,11 +56,13 @@ function generateAll(cases: Case[]): Generated[] {
 const MATRIX: RawOptions[] = [];
 for (const runtime of ['python', 'node'])
   for (const pid1 of ['exec', 'shell', 'tini'])
-    for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom']) MATRIX.push({ name: 'demo', runtime, pid1, crash });
+    for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom', 'hang']) MATRIX.push({ name: 'demo', runtime, pid1, crash });
 MATRIX.push(
   { name: 'demo', runtime: 'python', workload: 'statefulset', fastBackoff: true, trigger: 'random', probability: '0.5' },
   { name: 'demo', runtime: 'node', workload: 'statefulset', trigger: 'timer', after: '12', workers: '4', port: '9090', namespace: 'talks' },
   { name: 'demo', runtime: 'node', trigger: 'startup', cluster: 'kind', fastBackoff: true },
+  { name: 'demo', runtime: 'python', crash: 'hang', liveness: 'off' },
+  { name: 'demo', runtime: 'node', crash: 'hang', liveness: 'off', workload: 'statefulset' },
 );
 
 const PROMPTED = {

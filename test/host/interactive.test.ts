@@ -44,7 +44,7 @@ test('with every default: 5 questions and 5 keystrokes, and the outcome is shown
   assert.ok(screen.indexOf('exits 137') < screen.indexOf('Write it?'), 'the prediction is on screen before the choice');
   assert.match(screen, /the other 8 settings keep their defaults/);
   assert.deepEqual(savedOptions(join(cwd, 'crash-demo')), {
-    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', trigger: 'http', probability: 0.06,
+    name: 'crash-demo', runtime: 'python', crash: 'kill-parent', pid1: 'tini', liveness: 'on', trigger: 'http', probability: 0.06,
     after: 30, workers: 2, workload: 'deployment', namespace: 'crash-demo', port: 8080, cluster: 'auto', fastBackoff: false,
   });
 });
@@ -82,6 +82,28 @@ test('"Change the rest" asks every other open question with its default; a flag 
     { name: 'talk-demo', runtime: 'node', crash: 'oom', trigger: 'timer', after: 7, pid1: 'tini' },
   );
   assert.match(t.output, /What will happen/);
+});
+
+test('the liveness probe is asked only for --crash hang, among the questions that decide what happens', async () => {
+  const cwd = tempDir();
+  const t = new Terminal([process.execPath, BIN, '--crash', 'hang'], cwd);
+  try {
+    await t.waitFor('Target directory');
+    t.type('hung' + KEY.enter);
+    for (const prompt of ['Runtime', 'Who is PID 1']) {
+      await t.waitFor(prompt);
+      t.type(KEY.enter);
+    }
+    await t.waitFor('Liveness probe');
+    t.type(KEY.down + KEY.enter); // on -> off
+    await t.waitFor('Write it?');
+    t.type(KEY.enter);
+    assert.equal(await t.exited, 0, t.output);
+  } finally {
+    t.kill();
+  }
+  assert.equal(savedOptions(join(cwd, 'hung')).liveness, 'off');
+  assert.match(t.output, /no liveness probe/, 'the prediction for the answer, before "Write it?"');
 });
 
 /** Every option but `open` as a flag, so only that one is asked (after "Change the rest"). */

@@ -55,10 +55,14 @@ const TERMINATION_GRACE_S = 10; // templates/partials/workload-spec.yaml.ejs
 for (const runtime of RUNTIMES) {
   describe(`${runtime}: --crash hang`, () => {
     for (const pid1 of PID1S) {
-      const demo = generateDemo({ runtime, pid1, trigger: 'http', workers: 2 });
+      const demo = generateDemo({ runtime, pid1, crash: 'hang', trigger: 'http', workers: 2 });
       after(() => demo.remove());
       test(`PID 1 ${pid1}: after POST /crash no worker answers and nothing exits; SIGTERM then stops it within the supervisor's limit, exit code 0`, { timeout: 90_000 }, async (t) => {
-        const env: Record<string, string> = { CRASH_MODE: 'hang' };
+        // This is the demo's prediction without a kubelet (no liveness probe): PID 1 runs on, nothing exits.
+        const here = demo.saved.outcome.elsewhere.find((e) => /without a kubelet/.test(e.where));
+        assert.ok(here, `crash-demo.json has a prediction for a run without a kubelet: ${JSON.stringify(demo.saved.outcome.elsewhere)}`);
+        assert.equal(here.containerExits, false);
+        const env: Record<string, string> = {};
         if (runtime === 'python') env['GUNICORN_CMD_ARGS'] = `--timeout ${GUNICORN_TIMEOUT_S}`;
         const run = await runDemo(demo, { env });
         t.after(() => run.stop());
@@ -87,6 +91,8 @@ for (const runtime of RUNTIMES) {
         assert.ok(run.ns.running(), `PID 1 still runs: nothing exited\n${run.ns.output()}`);
 
         const limit = stopLimitSeconds(demo.dir, runtime);
+        // What crash-demo.json predicts for the kubelet's liveness kill is this same SIGTERM's stop.
+        assert.equal(demo.saved.outcome.stopSeconds, limit, "crash-demo.json's stopSeconds is the generated files' limit");
         assert.ok(limit < TERMINATION_GRACE_S, `the supervisor's stop limit (${limit} s) is below the pod's grace period`);
         const t0 = Date.now();
         run.ns.signalInit('SIGTERM');

@@ -8,6 +8,11 @@ import type { RunningDemo } from './pidns-demo.js';
 
 export const RUNTIMES = ['python', 'node'] as const;
 export const PID1S = ['exec', 'shell', 'tini'] as const;
+/**
+ * The crash modes the pidns crash matrix fires. hang is proven by test/pidns/hang.test.ts instead:
+ * it checks the same no-kubelet prediction (nothing exits, no worker answers) and what each
+ * supervisor does about a silent worker, which the matrix's proof does not ask.
+ */
 export const CRASH_MODES = ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'] as const;
 
 /** Small, so the oom crash gets there fast; big enough for a supervisor and two idle workers. */

@@ -46,7 +46,7 @@ export function renderCase(raw: RawOptions): RenderedCase {
 
 const RUNTIMES = ['python', 'node'] as const;
 const WORKLOADS = ['deployment', 'statefulset'] as const;
-const CRASHES = ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'] as const;
+const CRASHES = ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom', 'hang'] as const;
 const TRIGGERS = ['http', 'random', 'timer', 'startup'] as const;
 const PID1S = ['exec', 'shell', 'tini'] as const;
 
@@ -64,6 +64,10 @@ export function optionMatrix(): RawOptions[] {
               if (trigger === 'timer') raw.after = 7.5;
               cases.push(raw);
             }
+  // --liveness off changes only the probe: once per crash mode and workload is enough.
+  for (const runtime of RUNTIMES)
+    for (const workload of WORKLOADS)
+      for (const crash of CRASHES) cases.push({ runtime, workload, crash, liveness: 'off' });
   for (const workload of WORKLOADS) {
     cases.push(
       { workload, name: 'a', namespace: '0demo', port: 1024, workers: 1 },

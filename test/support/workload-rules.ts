@@ -31,12 +31,22 @@ export function resourceProblems(w: WorkloadLike): string[] {
 
 const probeKey = (p: IProbe | undefined) => JSON.stringify(p ?? null);
 
-/** kube-score pod-probes: a readiness and a liveness probe, and not the same one. */
-export function probeProblems(w: WorkloadLike): string[] {
+/**
+ * What a demo says about itself that a rule must respect. `liveness: 'off'` is the demo's own
+ * choice (--liveness off): its manifest leaves the liveness probe out on purpose, to show a hung
+ * app that nothing restarts, so a missing probe is the point there and a defect everywhere else.
+ */
+export interface DemoSays {
+  liveness: 'on' | 'off';
+}
+
+/** kube-score pod-probes: a readiness and a liveness probe (unless the demo says liveness off), and not the same one. */
+export function probeProblems(w: WorkloadLike, demo: DemoSays = { liveness: 'on' }): string[] {
   return containersOf(w).flatMap((c) => {
     const out: string[] = [];
     if (!c.readinessProbe) out.push(`container "${c.name}" has no readinessProbe`);
-    if (!c.livenessProbe) out.push(`container "${c.name}" has no livenessProbe`);
+    if (!c.livenessProbe && demo.liveness !== 'off') out.push(`container "${c.name}" has no livenessProbe`);
+    if (c.livenessProbe && demo.liveness === 'off') out.push(`container "${c.name}" has a livenessProbe, but the demo says --liveness off`);
     if (c.readinessProbe && c.livenessProbe && probeKey(c.readinessProbe) === probeKey(c.livenessProbe)) {
       out.push(`container "${c.name}" has identical readiness and liveness probes`);
     }
@@ -105,6 +115,6 @@ export function serviceProblems(svc: IService, w: WorkloadLike): string[] {
 }
 
 /** Every rule above for one workload. */
-export function workloadProblems(w: WorkloadLike): string[] {
-  return [...resourceProblems(w), ...probeProblems(w), ...imageProblems(w), ...rootFsProblems(w), ...probePortProblems(w)];
+export function workloadProblems(w: WorkloadLike, demo?: DemoSays): string[] {
+  return [...resourceProblems(w), ...probeProblems(w, demo), ...imageProblems(w), ...rootFsProblems(w), ...probePortProblems(w)];
 }

@@ -76,7 +76,51 @@ test('oom says what happens on cgroup v1 and plain Docker: only the worker dies 
   }
 });
 
-test('only oom has an elsewhere prediction', () => {
+// FACTS §2/§3 (a hung worker under each supervisor, pidns) and §4 "A liveness kill" (v1.37.2): the
+// kubelet's SIGTERM, the supervisor's own limit (gunicorn graceful_timeout 8 s, the primary's 5 s
+// timer), exit 0 Completed, restarted at once (STATUS Running); without a probe nothing restarts it.
+for (const [runtime, stop] of [['python', 8], ['node', 5]] as const) {
+  for (const pid1 of ['exec', 'shell', 'tini'] as const) {
+    test(`${runtime} with --pid1 ${pid1}, --crash hang and the liveness probe on: the kubelet kills it after the probe fails, exit 0 (Completed) in ${stop} s, and the pod stays Running`, () => {
+      const got = predictOutcome(resolveOptions({ name: 'demo', runtime, pid1, crash: 'hang' }));
+      assert.equal(got.containerExits, true);
+      assert.equal(got.killedBy, 'liveness');
+      assert.equal(got.stopSeconds, stop);
+      assert.equal(got.exitCode, 0);
+      assert.equal(got.reason, 'Completed');
+      assert.equal(got.podStatus, 'Running');
+      assert.deepEqual(got.statusCycle, ['Running']);
+      assert.match(got.why, /failed liveness probe, will be restarted/);
+      assert.equal(got.elsewhere.length, 1, 'one prediction where no kubelet probes it');
+      const docker = got.elsewhere[0]!;
+      assert.match(docker.where, /Docker/);
+      assert.equal(docker.containerExits, false);
+      assert.equal(docker.killedBy, undefined);
+      assert.equal(docker.podStatus, 'Running');
+    });
+    test(`${runtime} with --pid1 ${pid1}, --crash hang and --liveness off: nothing restarts it, the pod stays Running with RESTARTS 0 and READY 0/1`, () => {
+      const got = predictOutcome(resolveOptions({ name: 'demo', runtime, pid1, crash: 'hang', liveness: 'off' }));
+      assert.equal(got.containerExits, false);
+      assert.equal(got.killedBy, undefined);
+      assert.equal(got.exitCode, null);
+      assert.equal(got.podStatus, 'Running');
+      assert.deepEqual(got.statusCycle, ['Running']);
+      assert.match(got.why, /READY turns 0\/1/);
+      assert.deepEqual(got.elsewhere, [], 'the same without a kubelet');
+    });
+  }
+}
+
+test('--liveness off changes no prediction but a hang\'s: the other crash modes never meet their lenient probe', () => {
+  for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom'] as const) {
+    for (const pid1 of ['exec', 'shell', 'tini'] as const) {
+      const on = predictOutcome(resolveOptions({ name: 'demo', crash, pid1 }));
+      assert.deepEqual(predictOutcome(resolveOptions({ name: 'demo', crash, pid1, liveness: 'off' })), on, `${crash} ${pid1}`);
+    }
+  }
+});
+
+test('only oom and hang have an elsewhere prediction', () => {
   for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor'] as const) {
     assert.deepEqual(predictOutcome(resolveOptions({ name: 'demo', crash })).elsewhere, []);
   }
@@ -108,7 +152,7 @@ test('the prediction does not depend on workers, workload, port or names', () =>
 });
 
 test('--trigger random --probability 0 never fires: every crash mode predicts Running with RESTARTS 0, nowhere a CrashLoopBackOff', () => {
-  for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom']) {
+  for (const crash of ['exit-worker', 'kill-parent', 'halt-supervisor', 'oom', 'hang']) {
     for (const pid1 of ['exec', 'shell', 'tini']) {
       const got = predictOutcome(resolveOptions({ name: 'demo', runtime: 'python', pid1, crash, trigger: 'random', probability: 0 }));
       assert.equal(got.containerExits, false, `${crash} ${pid1}`);

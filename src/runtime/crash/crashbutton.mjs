@@ -14,6 +14,10 @@ const REFUSING_PAUSE_S = 2;
 const FORWARD_TIMEOUT_MS = 20_000;
 const POST_TIMEOUT_MS = 10_000;
 const INTERRUPTED = 'interrupted (Ctrl-C); the port-forward is stopped';
+/** --crash hang --liveness off: how long GET /healthz waits for an answer, as a probe's timeout would. */
+const HEALTHZ_TIMEOUT_MS = 3000;
+/** Between the POST and that GET: the 202 is sent before the workers stop answering. */
+const HANG_SETTLE_MS = 500;
 
 /**
  * crash's --times, as its --help tells it.
@@ -54,6 +58,7 @@ export async function pressCrashButton(demo, { times, signal, portForward, watch
   const running = backgroundSet();
   const label = (/** @type {number} */ i) => (times > 1 ? `crash ${i}/${times}` : '');
   const port = (/** @type {ProcessPromise | null} */ forward) => forward && abortable(forwardedPort(forward), signal);
+  if (hangsUnseen(demo.options)) return pressOnceAndProbe(demo, { times, signal, portForward, running, port });
   try {
     if (!containerExits(demo)) {
       const local = await port(running.start(portForward()));
@@ -77,6 +82,51 @@ export async function pressCrashButton(demo, { times, signal, portForward, watch
       if (i < times && pods) await abortable(pods.handled(before, label(i)), signal);
       else if (i < times) process.stdout.write('# wait until the container has restarted and the pod is Ready again\n');
     }
+  } finally {
+    await running.stopAll();
+  }
+}
+
+/**
+ * --crash hang with --liveness off: the app hangs for good after one POST and nothing restarts it,
+ * so a second POST would hang as well. @param {import('../plumbing/cli.mjs').DemoOptions} o
+ */
+function hangsUnseen(o) {
+  return o.crash === 'hang' && o.liveness === 'off';
+}
+
+/**
+ * One POST, then the proof that nothing answers any more: GET /healthz (what a liveness probe
+ * would ask) through the same port-forward, given HEALTHZ_TIMEOUT_MS.
+ * @param {import('../plumbing/cli.mjs').Demo} demo
+ * @param {{ times: number, signal?: AbortSignal, portForward: Presses['portForward'], running: ReturnType<typeof backgroundSet>,
+ *   port: (forward: ProcessPromise | null) => Promise<number> | null }} how
+ */
+async function pressOnceAndProbe(demo, { times, signal, portForward, running, port }) {
+  if (times > 1) {
+    fail(
+      `--times ${times} is not valid with --crash hang --liveness off: the first POST hangs the app for good and nothing ` +
+        'restarts it, so a second POST would hang too. Use --times 1, or regenerate with --liveness on',
+    );
+  }
+  try {
+    const local = await port(running.start(portForward()));
+    await post(local, '', signal);
+    if (local === null) {
+      process.stdout.write(`# GET http://127.0.0.1:<local port>/healthz, ${HEALTHZ_TIMEOUT_MS / 1000}s at most\n`);
+      return;
+    }
+    await sleep(HANG_SETTLE_MS, undefined, { signal }).catch(() => {});
+    const answer = await fetch(`http://127.0.0.1:${local}/healthz`, { signal: AbortSignal.timeout(HEALTHZ_TIMEOUT_MS) }).then(
+      (r) => `answered ${r.status}`,
+      () => null,
+    );
+    if (signal?.aborted) return fail(INTERRUPTED);
+    if (answer) return fail(`GET /healthz ${answer} after the hang: the app did not hang; see its logs (npm run inspect)`);
+    say(
+      `GET /healthz: no answer within ${HEALTHZ_TIMEOUT_MS / 1000}s: the app hangs. There is no liveness probe (--liveness off), ` +
+        'so nothing restarts it: kubectl get pods shows it Running, RESTARTS 0, READY 0/1 (the readiness probe fails).',
+    );
   } finally {
     await running.stopAll();
   }

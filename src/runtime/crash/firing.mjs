@@ -27,6 +27,17 @@ export function containerExits(demo) {
 }
 
 /**
+ * Whether repeated crashes end in CrashLoopBackOff (crash-demo.json's predicted outcome): false for
+ * an app that refuses to crash, and for a hang the liveness probe ends (the kubelet restarts it at
+ * once, and the pod stays Running).
+ * @param {import('../plumbing/cli.mjs').Demo} demo
+ */
+export function crashLoops(demo) {
+  const outcome = /** @type {{ podStatus?: unknown } | null} */ (demo.outcome);
+  return containerExits(demo) && outcome?.podStatus === 'CrashLoopBackOff';
+}
+
+/**
  * How the crash fires when nobody POSTs it, or null for the http trigger.
  * @param {import('../plumbing/cli.mjs').DemoOptions} o
  */

@@ -46,8 +46,10 @@ export function watchRestarts(p, options) {
     const from = before?.restarts ?? 0;
     const backoff = delayBeforeRestart(from + 1);
     const latest = restartWindow(backoff).latestSeconds;
+    // --crash hang: nothing exits; the liveness probe fails and the kubelet kills the container.
+    const who = options.crash === 'hang' ? 'the liveness probe to fail and the kubelet' : 'the kubelet';
     note(
-      `${label}: waiting for the kubelet to restart the container (back-off ${backoff ? `up to ${goDuration(backoff)}, the restart within ${goDuration(latest)}, CrashLoopBackOff meanwhile` : 'none, the first restart is at once'}) and for the pod to be Ready again`,
+      `${label}: waiting for ${who} to restart the container (back-off ${backoff ? `up to ${goDuration(backoff)}, the restart within ${goDuration(latest)}, CrashLoopBackOff meanwhile` : 'none, the first restart is at once'}) and for the pod to be Ready again`,
     );
     return pods.until(
       (s) => s.restarts > from && s.ready,

@@ -76,7 +76,8 @@ export function announceSelfFiring(demo) {
   const showSeconds = refusingWindow(demo.options);
   if (!containerExits(demo)) {
     const chance = demo.options.trigger === 'random' ? ' (trigger random: the crash may not fire in that time)' : '';
-    note(`the app refuses to crash, so it never crash-loops: watch runs ${showSeconds}s${chance}, then stops as Ctrl-C does`);
+    const what = demo.options.crash === 'hang' ? 'the app hangs and, with no liveness probe, nothing restarts it' : 'the app refuses to crash';
+    note(`${what}, so it never crash-loops: watch runs ${showSeconds}s${chance}, then stops as Ctrl-C does`);
   }
   return showSeconds;
 }

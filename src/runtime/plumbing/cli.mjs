@@ -88,7 +88,7 @@ import { optionRules } from '../../shared/options.js';
 /**
  * @typedef {{
  *   name: string, namespace: string, port: number, cluster: string, workload: string,
- *   trigger: string, runtime: string, crash: string, pid1: string, fastBackoff: boolean,
+ *   trigger: string, runtime: string, crash: string, pid1: string, liveness: string, fastBackoff: boolean,
  *   probability: number, after: number, workers: number,
  * }} DemoOptions
  */

@@ -5,7 +5,7 @@ import { goDuration, scheduleDelays } from '../kube/backoff.mjs';
 import { CRASH_MARK } from '../plumbing/engine.mjs';
 import { selfFiring } from '../crash/firing.mjs';
 
-/** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
+/** @typedef {{ exitCode: number | null, reason: string | null, containerExits: boolean, killedBy?: string, podStatus: string, headline: string, where: string, why: string, elsewhere?: Array<{ where: string, why: string, containerExits: boolean, exitCode: number | null, reason: string | null, podStatus: string }> }} Outcome */
 /** @import { RehearsalPlan } from './rehearsal-plan.mjs' */
 
 /**
@@ -26,8 +26,10 @@ function engineOutcome(outcome) {
   return here ?? outcome;
 }
 
-/** @param {{ containerExits: boolean, exitCode: number | null, reason: string | null }} b */
+/** @param {{ containerExits: boolean, killedBy?: string, exitCode: number | null, reason: string | null }} b */
 function describeBehaviour(b) {
+  // A hang: only the kubelet's liveness probe ends it, which no container engine has.
+  if (b.killedBy === 'liveness') return `the liveness probe fails and the kubelet stops the container (exit ${b.exitCode}, ${b.reason}) and restarts it at once`;
   return b.containerExits ? `the container exits ${b.exitCode} (${b.reason}), so it crash-loops` : 'the container keeps running, RESTARTS stays 0';
 }
 

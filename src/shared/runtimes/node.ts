@@ -10,5 +10,7 @@ export const node: RuntimeSpec = {
   halts: (code) =>
     `The worker exits with code ${code}; the primary treats that code as "halt", stops the ` +
     `other workers and exits ${code} itself.`,
+  stopLimitSeconds: 5,
+  silentWorker: 'the node:cluster primary does nothing about a worker that is alive but silent',
   httpGet: (url) => ['node', '-e', `fetch("${url}").then((r) => r.text()).then(console.log)`],
 };

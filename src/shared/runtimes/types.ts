@@ -15,6 +15,14 @@ export interface RuntimeSpec {
   replacesWorker: string;
   /** What the supervisor does with a worker that exits HALT_CODE, for the outcome's "why". */
   halts: (code: number) => string;
+  /**
+   * How long the supervisor gives workers that do not finish after SIGTERM before it exits anyway
+   * (exit 0): gunicorn's graceful_timeout in app/gunicorn.conf.py, the primary's timer in
+   * app/server.mjs. A hung worker never finishes, so a stop of a hung app takes exactly this.
+   */
+  stopLimitSeconds: number;
+  /** What the supervisor does about a worker that is alive but silent (--crash hang), for the outcome's "why". */
+  silentWorker: string;
   /** A GET of `url` run inside the container with the runtime's own interpreter (the images have no curl). */
   httpGet: (url: string) => string[];
 }

@@ -1,9 +1,8 @@
 // @ts-check
-// Fire the crash. For --trigger http: port-forward to the pod and POST /crash, --times N times; the
-// other triggers fire by themselves, so this only says when.
-// One crash is not a crash loop: the kubelet restarts a container at once after its first crash and
-// backs off (10s, 20s, ... : CrashLoopBackOff) only from the second one on. So with --times N each
-// POST waits until the previous crash has been handled: the container restarted and the pod Ready.
+// Fire the crash: for --trigger http, POST /crash through a port-forward, --times N times; other
+// triggers fire by themselves, so this only says when. One crash is not a crash loop: the kubelet
+// restarts a container at once after its first crash and backs off (10s, 20s, ...: CrashLoopBackOff)
+// from the second on, so each POST waits until the previous crash was handled (restarted, Ready).
 import {
   CRASH_TIMES_FLAG, interruptible, KUBE_FLAGS, kubeArgs, kubeContext, main, parseFlags, parseTimes,
   podSelector, pressCrashButton, readDemo, requireTool, runBackground, say, selfFiring,

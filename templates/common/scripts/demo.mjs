@@ -3,15 +3,15 @@
 // while watch is already on screen, so the audience sees every transition as it happens.
 // One crash is not a crash loop (the kubelet backs off only from the second), so a container that
 // exits gets DEMO_CRASHES POSTs, each after the restart, and `watch --until crashloop` ends by itself.
-// An app that refuses to crash never crash-loops: watch is stopped as Ctrl-C stops it, once the
-// crash has had time to fire (REFUSING_SHOW_S after a POST).
+// An app that refuses to crash never crash-loops, nor does a hang the liveness probe restarts at once:
+// watch is stopped as Ctrl-C stops it, REFUSING_SHOW_S after the last POST has been handled.
 import { build, BUILD_FLAGS } from './build.mjs';
 import { crash } from './crash.mjs';
 import { checkNamespace, deploy, DEPLOY_FLAGS } from './deploy.mjs';
 import { load, LOAD_FLAGS } from './load.mjs';
 import {
-  announceSelfFiring, BUILD_ENGINES, containerExits, KUBE_FLAGS, kubeContext, main, parseFlags,
-  pickEngine, readDemo, selfFiring, underWatch,
+  announceSelfFiring, BUILD_ENGINES, containerExits, crashLoops, KUBE_FLAGS, kubeContext, main,
+  parseFlags, pickEngine, readDemo, selfFiring, underWatch,
 } from 'create-crash-demo/scripts';
 
 // ---- config -------------------------------------------------------------------------------------
@@ -39,7 +39,7 @@ main(import.meta.url, async () => {
   const context = await kubeContext(flags);
   await checkNamespace(context);
   const demo = readDemo();
-  const loops = containerExits(demo);
+  const loops = crashLoops(demo);
 
   // One engine for both: load must take the image from the store build put it in.
   const steps = { ...flags, engine: await pickEngine(flags['engine'], BUILD_ENGINES) };
@@ -50,7 +50,7 @@ main(import.meta.url, async () => {
   // watch.mjs runs its own guard; hand it the context already checked here.
   const kube = ['--context', context, ...(flags['yes'] === true ? ['--yes'] : [])];
   if (selfFiring(demo.options) === null) {
-    const times = loops ? DEMO_CRASHES : 1;
+    const times = containerExits(demo) ? DEMO_CRASHES : 1;
     return underWatch(kube, { loops, showSeconds: REFUSING_SHOW_S, during: (signal) => crash(context, { times, signal }) });
   }
   // The crash fires by itself: watch is all there is to run (for a set time if it never crash-loops).

@@ -151,6 +151,7 @@ describe('the kube-score / kube-linter rules', () => {
       'container "app" has no cpu limit', 'container "app" has no memory limit']],
     ['no memory limit', (c) => delete c.resources!.limits!['memory'], ['container "app" has no memory limit']],
     ['no readiness probe', (c) => delete c.readinessProbe, ['container "app" has no readinessProbe']],
+    ['no liveness probe', (c) => delete c.livenessProbe, ['container "app" has no livenessProbe']],
     ['liveness = readiness', (c) => (c.livenessProbe = structuredClone(c.readinessProbe)), [
       'container "app" has identical readiness and liveness probes',
       'container "app" probes readiness and liveness on the same path /readyz']],
@@ -172,6 +173,16 @@ describe('the kube-score / kube-linter rules', () => {
       assert.deepEqual(workloadProblems(w), problems);
     });
   }
+
+  // --liveness off leaves the probe out on purpose (a hung app that nothing restarts): the rule
+  // accepts its absence there, and only there, and then a probe that is present is the defect.
+  it('accept a missing liveness probe only when the demo says --liveness off', () => {
+    const w = workload();
+    delete container(podSpec(w)).livenessProbe;
+    assert.deepEqual(workloadProblems(w, { liveness: 'off' }), []);
+    assert.deepEqual(workloadProblems(w, { liveness: 'on' }), ['container "app" has no livenessProbe']);
+    assert.deepEqual(workloadProblems(workload(), { liveness: 'off' }), ['container "app" has a livenessProbe, but the demo says --liveness off']);
+  });
 
   it('accept an image pinned by digest', () => {
     const w = workload();

@@ -57,7 +57,7 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
   });
 
   it('meet the kube-score / kube-linter rules: requests and limits, distinct probes, tagged image, read-only root', () => {
-    forEveryCase((c) => workloadProblems(workloadOf(c)));
+    forEveryCase((c) => workloadProblems(workloadOf(c), { liveness: c.options.liveness }));
   });
 
   it('have Services that select exactly the pods of the workload, through the named http port', () => {
@@ -148,11 +148,13 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
         { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
         c.label,
       );
-      assert.deepEqual(
-        container.livenessProbe,
-        { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-        c.label,
-      );
+      const liveness =
+        c.options.liveness === 'off'
+          ? undefined
+          : c.options.crash === 'hang'
+            ? { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 5, periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3 }
+            : { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 };
+      assert.deepEqual(container.livenessProbe, liveness, c.label);
       for (const svc of c.objects.filter((o) => o.object.kind === 'Service')) {
         assert.deepEqual(
           (svc.object.spec as IService['spec'])?.ports,
@@ -164,11 +166,31 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
   });
 
   it('give the liveness probe more patience than the readiness probe, so a restart always comes from the crash', () => {
-    for (const c of CASES) {
+    for (const c of CASES.filter((c) => c.options.crash !== 'hang' && c.options.liveness === 'on')) {
       const { readinessProbe: r, livenessProbe: l } = containerOf(c);
       const window = (p: typeof r) => (p?.initialDelaySeconds ?? 0) + (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3);
       assert.ok(window(l) > window(r), `${c.label}: liveness gives up after ${window(l)} s, readiness after ${window(r)} s`);
       assert.ok((l?.timeoutSeconds ?? 1) > (r?.timeoutSeconds ?? 1), c.label);
+    }
+  });
+
+  // A hang ends nothing, so for --crash hang the liveness probe is the restart, and must come within a talk's seconds.
+  it('give --crash hang a liveness probe that gives up on a silent app within 10 s, after the app had 5 s to start', () => {
+    const hangs = CASES.filter((c) => c.options.crash === 'hang' && c.options.liveness === 'on');
+    assert.ok(hangs.length > 0);
+    for (const c of hangs) {
+      const l = containerOf(c).livenessProbe!;
+      assert.ok(l.periodSeconds! * l.failureThreshold! + l.timeoutSeconds! <= 10, `${c.label}: gives up after ${l.periodSeconds! * l.failureThreshold!} s`);
+      assert.ok(l.initialDelaySeconds! >= 5, c.label);
+    }
+  });
+
+  it('leave the liveness probe out with --liveness off, and say why in the manifest', () => {
+    const off = CASES.filter((c) => c.options.liveness === 'off');
+    assert.ok(off.length > 0);
+    for (const c of off) {
+      assert.equal(containerOf(c).livenessProbe, undefined, c.label);
+      assert.match(c.files.get(workloadFile(c)) ?? '', /# No livenessProbe, on purpose \(--liveness off\): nothing restarts/, c.label);
     }
   });
 
@@ -291,7 +313,7 @@ describe(`the Kubernetes manifests, for all ${CASES.length} option combinations`
     for (const c of CASES) {
       const text = c.files.get(workloadFile(c)) ?? '';
       const firstLine = text.split('\n')[0];
-      assert.match(firstLine ?? '', new RegExp(`^# ${c.options.name}: (The app refuses to crash|The container exits|The crash never fires)`), c.label);
+      assert.match(firstLine ?? '', new RegExp(`^# ${c.options.name}: (The app refuses to crash|The container exits|The crash never fires|The app hangs)`), c.label);
     }
   });
 });

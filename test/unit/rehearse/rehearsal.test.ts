@@ -12,6 +12,7 @@ import { parseUntil } from '../../../src/runtime/watch/viewer.mjs';
 import { terminatedReason } from '../../../src/runtime/kube/podstatus.mjs';
 import { DEFAULT_SCHEDULE, fastSchedule } from '../../../src/runtime/kube/backoff.mjs';
 import { createView } from '../../../src/runtime/watch/view.mjs';
+import { rehearsalBanner } from '../../../src/runtime/rehearse/rehearsal-text.mjs';
 import { renderDemo, resolveOptions, writeDemo } from '../../../src/index.js';
 import { tempDir } from '../../support/tree.js';
 
@@ -195,5 +196,25 @@ describe('what the engine reports, as the kubelet would name it', () => {
     writeDemo(dir, renderDemo(resolveOptions({ name: 'demo', crash: 'oom', workers: 3, workload: 'statefulset' })));
     assert.deepEqual(manifestMemoryLimit(dir, { workload: 'statefulset', workers: 3 }), { quantity: '144Mi', source: 'k8s/statefulset.yaml' });
     assert.equal(quantityBytes('144Mi'), 144 * 1024 * 1024);
+  });
+});
+
+describe('what rehearse says about --crash hang, where no kubelet probes it', () => {
+  const plan = (liveness: 'on' | 'off') => {
+    const o = resolveOptions({ name: 'talk', crash: 'hang', liveness });
+    const saved = JSON.parse(String(renderDemo(o).get('crash-demo.json'))) as { outcome: Record<string, unknown> };
+    return {
+      engine: 'docker', image: 'talk:0.1.0', name: 'talk-rehearsal', schedule: DEFAULT_SCHEDULE, options: o, outcome: saved.outcome,
+      memory: { quantity: '128Mi', source: 'k8s/deployment.yaml' }, probePort: 18080, times: null, cannotFire: null, until: null,
+    } as unknown as Parameters<typeof rehearsalBanner>[0];
+  };
+  it('with the probe on: the kubelet would stop and restart it, but here nothing does, because Docker has no liveness probe', () => {
+    const banner = rehearsalBanner(plan('on'));
+    assert.match(banner, /predicts on Kubernetes.*: the liveness probe fails and the kubelet stops the container \(exit 0, Completed\) and restarts it at once\./);
+    assert.match(banner, /Here \(plain Docker or Podman, or any run without a kubelet \(no liveness probe\)\) it predicts something else: the container keeps running, RESTARTS stays 0\. .*Docker and Podman have no liveness probe/);
+    assert.doesNotMatch(banner, /crash-loops/);
+  });
+  it('with the probe off: the same as on a cluster, the pod Running with RESTARTS 0', () => {
+    assert.match(rehearsalBanner(plan('off')), /crash-demo\.json predicts: The app hangs and PID 1 stays up; with no liveness probe nothing restarts it/);
   });
 });
