@@ -52,8 +52,10 @@ async function assertNoAnswers(run: RunningDemo, count: number, why: string): Pr
 
 const TERMINATION_GRACE_S = 10; // templates/partials/workload-spec.yaml.ejs
 
+// The three layouts of a runtime run at once: each has its own PID namespace and port, and a test
+// spends most of its time waiting (for the arbiter's timeout, for the supervisor's stop).
 for (const runtime of RUNTIMES) {
-  describe(`${runtime}: --crash hang`, () => {
+  describe(`${runtime}: --crash hang`, { concurrency: true }, () => {
     for (const pid1 of PID1S) {
       const demo = generateDemo({ runtime, pid1, crash: 'hang', trigger: 'http', workers: 2 });
       after(() => demo.remove());
